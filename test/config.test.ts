@@ -1,0 +1,498 @@
+import { ConfigError, parseConfig, PROJECT, Secret, StampConfig, isCidr } from "../config";
+import { readStackFile, stackNames } from "./stackFiles";
+
+const P = PROJECT;
+
+/** The seattle example with one key's object patched: `patch("cluster", { masterCount: 2 })`. */
+function stamp(patches: Record<string, unknown> = {}, drop: string[] = []) {
+  const { config, secretKeys } = readStackFile("seattle");
+  for (const [key, patch] of Object.entries(patches)) {
+    const full = `${P}:${key}`;
+    if (patch !== null && typeof patch === "object" && !Array.isArray(patch) && config[full]) {
+      config[full] = JSON.stringify({ ...JSON.parse(config[full]), ...patch });
+    } else {
+      config[full] = typeof patch === "string" ? patch : JSON.stringify(patch);
+    }
+  }
+  for (const key of drop) delete config[`${P}:${key}`];
+  return { config, secretKeys };
+}
+
+function problemsOf(stack: string, raw: { config: Record<string, string>; secretKeys: string[] }) {
+  try {
+    parseConfig(stack, raw.config, raw.secretKeys);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe("shipped stack files", () => {
+  test("every Pulumi.<stack>.yaml exists for the four kinds", () => {
+    expect(stackNames()).toEqual(["global", "local", "munich", "seattle"]);
+  });
+
+  test.each(stackNames())("Pulumi.%s.yaml parses and validates", (stack) => {
+    const { config, secretKeys } = readStackFile(stack);
+    const { config: parsed } = parseConfig(stack, config, secretKeys);
+    expect(parsed.stack).toBe(stack);
+  });
+
+  test("the two stamps differ in location, FQDN, DNS prefix and sizes", () => {
+    const [sea, muc] = ["seattle", "munich"].map((s) => {
+      const raw = readStackFile(s);
+      return parseConfig(s, raw.config, raw.secretKeys).config as StampConfig;
+    });
+    expect(sea.azureStack.location).not.toBe(muc.azureStack.location);
+    expect(sea.azureStack.externalFqdn).not.toBe(muc.azureStack.externalFqdn);
+    expect(sea.cluster.dnsPrefix).not.toBe(muc.cluster.dnsPrefix);
+    expect(sea.cluster.pools[0].vmSize).not.toBe(muc.cluster.pools[0].vmSize);
+  });
+
+  test("stamp defaults and derived endpoints", () => {
+    const raw = readStackFile("seattle");
+    const { config, warnings } = parseConfig("seattle", raw.config, raw.secretKeys);
+    const c = config as StampConfig;
+    expect(warnings).toEqual([]);
+    expect(c.name).toBe("seattle");
+    expect(c.azureStack.armEndpoint).toBe("https://management.seattle.azurestack.contoso.com");
+    expect(c.azureStack.metadataHost).toBe("management.seattle.azurestack.contoso.com");
+    expect(c.azureStack.portalUrl).toBe("https://portal.seattle.azurestack.contoso.com/");
+    expect(c.cluster.networkPlugin).toBe("kubenet");
+    expect(c.cluster.maxNodes).toBe(50);
+    expect(c.helperVm.dnsLabel).toBe("seattle-aks-helper");
+    expect(c.app.webAutoscaling).toEqual({
+      minReplicas: 1,
+      maxReplicas: 10,
+      cpuUtilizationPercent: 80,
+    });
+    expect(c.monitoring.mode).toBe("fluentBit");
+  });
+
+  test("the service principal secret never prints itself", () => {
+    const raw = readStackFile("seattle", "very-secret-value");
+    const c = parseConfig("seattle", raw.config, raw.secretKeys).config as StampConfig;
+    expect(c.servicePrincipalSecret).toBeInstanceOf(Secret);
+    expect(c.servicePrincipalSecret.reveal()).toBe("very-secret-value");
+    expect(JSON.stringify(c)).not.toContain("very-secret-value");
+    expect(`${c.servicePrincipalSecret}`).toBe("[secret]");
+  });
+});
+
+describe("stamp validation: one row per rule, exact message", () => {
+  const rows: [string, ReturnType<typeof stamp>, string][] = [
+    [
+      "unknown kind",
+      stamp({ kind: "stmap" }),
+      `${P}:kind: "stmap" is not a known stack kind; allowed: stamp, global, local`,
+    ],
+    [
+      "unknown top-level key",
+      stamp({ clustr: { dnsPrefix: "x" } }),
+      "clustr: is not a known key (typo?); remove it or see the config reference in README.md",
+    ],
+    [
+      "unknown nested key",
+      stamp({ cluster: { mastercount: 3 } }),
+      "cluster.mastercount: is not a known key (typo?); remove it or see the config reference in README.md",
+    ],
+    [
+      "location missing",
+      stamp({ azureStack: { location: undefined } }),
+      "azureStack.location: is missing; is required (string)",
+    ],
+    [
+      "location not lowercase",
+      stamp({ azureStack: { location: "Seattle" } }),
+      'azureStack.location: "Seattle" must be a lowercase region name such as seattle',
+    ],
+    [
+      "portal URL for another location",
+      stamp({ azureStack: { portalUrl: "https://portal.munich.azurestack.contoso.com/" } }),
+      'azureStack.portalUrl: "https://portal.munich.azurestack.contoso.com/" must start with "https://portal.seattle." (aks-engine requires the portal URL to match the location)',
+    ],
+    [
+      "portal URL not https",
+      stamp({ azureStack: { portalUrl: "http://portal.seattle.contoso.com" } }),
+      `azureStack.portalUrl: "http://portal.seattle.contoso.com" must be an https:// URL of the stamp's user portal`,
+    ],
+    [
+      "ARM endpoint not https",
+      stamp({ azureStack: { armEndpoint: "management.seattle.contoso.com" } }),
+      `azureStack.armEndpoint: "management.seattle.contoso.com" must be an https:// URL of the stamp's ARM endpoint`,
+    ],
+    [
+      "identity system",
+      stamp({ azureStack: { identitySystem: "ldap" } }),
+      'azureStack.identitySystem: "ldap" must be one of "azure_ad", "adfs"',
+    ],
+    [
+      "subscription id",
+      stamp({ azureStack: { subscriptionId: "my-sub" } }),
+      'azureStack.subscriptionId: "my-sub" must be a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',
+    ],
+    [
+      "tenant id",
+      stamp({ azureStack: { tenantId: "contoso.onmicrosoft.com" } }),
+      'azureStack.tenantId: "contoso.onmicrosoft.com" must be a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',
+    ],
+    [
+      "client id",
+      stamp({ azureStack: { clientId: "1234" } }),
+      'azureStack.clientId: "1234" must be a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',
+    ],
+    [
+      "client secret in plaintext",
+      { ...stamp(), secretKeys: [] },
+      "servicePrincipalSecret: is stored in plaintext; set it with `pulumi config set --secret servicePrincipalSecret` so it is encrypted",
+    ],
+    [
+      "client secret missing",
+      stamp({}, ["servicePrincipalSecret"]),
+      "servicePrincipalSecret: is missing; set the service principal's client secret with `pulumi config set --secret servicePrincipalSecret`",
+    ],
+    [
+      "dnsPrefix too short",
+      stamp({ cluster: { dnsPrefix: "ab" } }),
+      'cluster.dnsPrefix: "ab" must match ^[A-Za-z][A-Za-z0-9-]{1,43}[A-Za-z0-9]$ (3-45 chars, letter first)',
+    ],
+    [
+      "dnsPrefix starts with digit",
+      stamp({ cluster: { dnsPrefix: "1cluster" } }),
+      'cluster.dnsPrefix: "1cluster" must match ^[A-Za-z][A-Za-z0-9-]{1,43}[A-Za-z0-9]$ (3-45 chars, letter first)',
+    ],
+    [
+      "dnsPrefix ends with dash",
+      stamp({ cluster: { dnsPrefix: "cluster-" } }),
+      'cluster.dnsPrefix: "cluster-" must match ^[A-Za-z][A-Za-z0-9-]{1,43}[A-Za-z0-9]$ (3-45 chars, letter first)',
+    ],
+    [
+      "master count 2",
+      stamp({ cluster: { masterCount: 2 } }),
+      "cluster.masterCount: 2 must be 3 or 5 (1 only with allowNonHaMasters: true)",
+    ],
+    [
+      "master count 1 without opt-in",
+      stamp({ cluster: { masterCount: 1 } }),
+      "cluster.masterCount: 1 is not highly available; allowed: 3 or 5 (set cluster.allowNonHaMasters: true to accept a single master)",
+    ],
+    [
+      "pool name uppercase",
+      stamp({ cluster: { pools: [{ name: "LinuxPool", count: 3 }] } }),
+      'cluster.pools[0].name: "LinuxPool" must match ^[a-z][a-z0-9]{0,11}$ (lowercase, max 12 chars)',
+    ],
+    [
+      "pool name too long",
+      stamp({ cluster: { pools: [{ name: "linuxpoolnumber1", count: 3 }] } }),
+      'cluster.pools[0].name: "linuxpoolnumber1" must match ^[a-z][a-z0-9]{0,11}$ (lowercase, max 12 chars)',
+    ],
+    [
+      "pool name twice",
+      stamp({
+        cluster: {
+          pools: [
+            { name: "pool", count: 3 },
+            { name: "pool", count: 3 },
+          ],
+        },
+      }),
+      'cluster.pools[1].name: "pool" is used twice',
+    ],
+    [
+      "no workers",
+      stamp({ cluster: { pools: [{ name: "linuxpool", count: 0 }] } }),
+      "cluster.pools[0].count: 0 must be at least 1",
+    ],
+    [
+      "no pools",
+      stamp({ cluster: { pools: [] } }),
+      "cluster.pools: [] must have at least one pool",
+    ],
+    [
+      "over the node ceiling",
+      stamp({ cluster: { pools: [{ name: "linuxpool", count: 48 }] } }),
+      "cluster: 51 nodes (masters + workers) exceed cluster.maxNodes 50; the practical ASH ceiling is 50 per subscription (raise cluster.maxNodes explicitly if your quota allows more)",
+    ],
+    [
+      "unsupported Kubernetes version",
+      stamp({ cluster: { kubernetesVersion: "1.30.4" } }),
+      'cluster.kubernetesVersion: "1.30.4" must be one of "1.33.10", "1.34.4", "1.35.0"',
+    ],
+    [
+      "network policy azure with kubenet",
+      stamp({ cluster: { networkPolicy: "azure" } }),
+      'cluster.networkPolicy: "azure" requires cluster.networkPlugin "azure" (got "kubenet"); allowed with kubenet: none',
+    ],
+    [
+      "network plugin unknown",
+      stamp({ cluster: { networkPlugin: "calico" } }),
+      'cluster.networkPlugin: "calico" must be one of "kubenet", "azure"',
+    ],
+    [
+      "empty master VM size",
+      stamp({ cluster: { masterVmSize: "" } }),
+      'cluster.masterVmSize: "" must not be empty',
+    ],
+    [
+      "empty pool VM size",
+      stamp({ cluster: { pools: [{ name: "linuxpool", count: 3, vmSize: "" }] } }),
+      'cluster.pools[0].vmSize: "" must not be empty',
+    ],
+    [
+      "empty helper VM size",
+      stamp({ helperVm: { vmSize: "" } }),
+      'helperVm.vmSize: "" must not be empty',
+    ],
+    [
+      "SSH allow-list empty",
+      stamp({ helperVm: { sshAllowList: [] } }),
+      "helperVm.sshAllowList: [] must list at least one source CIDR allowed to reach SSH",
+    ],
+    [
+      "SSH open to 0.0.0.0/0",
+      stamp({ helperVm: { sshAllowList: ["0.0.0.0/0"] } }),
+      'helperVm.sshAllowList[0]: "0.0.0.0/0" must not open SSH to the whole world; list the admin networks\' CIDRs',
+    ],
+    [
+      "SSH open to ::/0",
+      stamp({ helperVm: { sshAllowList: ["10.0.0.0/8", "::/0"] } }),
+      'helperVm.sshAllowList[1]: "::/0" must not open SSH to the whole world; list the admin networks\' CIDRs',
+    ],
+    [
+      "SSH open to *",
+      stamp({ helperVm: { sshAllowList: ["*"] } }),
+      'helperVm.sshAllowList[0]: "*" must not open SSH to the whole world; list the admin networks\' CIDRs',
+    ],
+    [
+      "SSH open to Internet",
+      stamp({ helperVm: { sshAllowList: ["Internet"] } }),
+      'helperVm.sshAllowList[0]: "Internet" must not open SSH to the whole world; list the admin networks\' CIDRs',
+    ],
+    [
+      "SSH open to Any",
+      stamp({ helperVm: { sshAllowList: ["Any"] } }),
+      'helperVm.sshAllowList[0]: "Any" must not open SSH to the whole world; list the admin networks\' CIDRs',
+    ],
+    [
+      "SSH entry not a CIDR",
+      stamp({ helperVm: { sshAllowList: ["10.0.0.300/24"] } }),
+      'helperVm.sshAllowList[0]: "10.0.0.300/24" must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24',
+    ],
+    [
+      "SSH entry without prefix",
+      stamp({ helperVm: { sshAllowList: ["10.0.0.1"] } }),
+      'helperVm.sshAllowList[0]: "10.0.0.1" must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24',
+    ],
+    [
+      "aks-engine checksum not 64 hex",
+      stamp({
+        helperVm: {
+          aksEngine: { version: "v0.85.0", url: "https://mirror.local/a.tgz", sha256: "abc123" },
+        },
+      }),
+      'helperVm.aksEngine.sha256: "abc123" must be 64 lowercase hex characters (the file\'s SHA-256)',
+    ],
+    [
+      "aks-engine checksum missing",
+      stamp({ helperVm: { aksEngine: { version: "v0.85.0", url: "https://mirror.local/a.tgz" } } }),
+      "helperVm.aksEngine.sha256: is missing; is required (string)",
+    ],
+    [
+      "aks-engine other release",
+      stamp({
+        helperVm: {
+          aksEngine: {
+            version: "v0.84.0",
+            url: "https://mirror.local/a.tgz",
+            sha256: "a".repeat(64),
+          },
+        },
+      }),
+      'helperVm.aksEngine.version: "v0.84.0" version must be v0.85.0, the release this program\'s cluster definition is written for',
+    ],
+    [
+      "endpoint location missing",
+      stamp({ trafficManager: { endpointLocation: undefined } }),
+      "trafficManager.endpointLocation: is missing; is required (string)",
+    ],
+    [
+      "image with latest tag",
+      stamp({ app: { apiImage: "docker.io/x/ratings-api:latest" } }),
+      "app.apiImage: \"docker.io/x/ratings-api:latest\" must not use the floating tag 'latest'",
+    ],
+    [
+      "image without tag",
+      stamp({ app: { webImage: "docker.io/x/ratings-web" } }),
+      'app.webImage: "docker.io/x/ratings-web" must be an image reference with a pinned tag or @sha256 digest',
+    ],
+    [
+      "monitoring mode",
+      stamp({ monitoring: { mode: "omsagent" } }),
+      'monitoring.mode: "omsagent" must be one of "fluentBit", "containerInsights", "none"',
+    ],
+    [
+      "HPA min above max",
+      stamp({ app: { webAutoscaling: { minReplicas: 5, maxReplicas: 2 } } }),
+      'app.webAutoscaling: {"minReplicas":5,"maxReplicas":2} minReplicas must not exceed maxReplicas',
+    ],
+  ];
+
+  test.each(rows)("%s", (_name, raw, message) => {
+    expect(problemsOf("seattle", raw)).toContain(message);
+  });
+
+  test("a stack name that is not a valid stamp name is refused", () => {
+    expect(problemsOf("Seattle_1", stamp())).toContain(
+      'stack name: "Seattle_1" is used as the stamp name and must be lowercase letters, digits and dashes (2-24 chars)',
+    );
+  });
+
+  test("all problems are reported at once, before anything else", () => {
+    const problems = problemsOf(
+      "seattle",
+      stamp({
+        cluster: { dnsPrefix: "-", masterCount: 4 },
+        helperVm: { sshAllowList: ["0.0.0.0/0"] },
+      }),
+    );
+    expect(problems).toHaveLength(3);
+    const error = (() => {
+      try {
+        parseConfig("seattle", stamp({ cluster: { masterCount: 4 } }).config, []);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(
+      /^Invalid configuration for stack "seattle" \(2 problems\):\n {2}- /,
+    );
+  });
+
+  test("a single master is accepted with the explicit opt-in, with a warning", () => {
+    const raw = stamp({ cluster: { masterCount: 1, allowNonHaMasters: true } });
+    const { warnings } = parseConfig("seattle", raw.config, raw.secretKeys);
+    expect(warnings).toEqual([
+      "cluster.masterCount: 1 master is not highly available; use it for labs only",
+    ]);
+  });
+
+  test("fewer than 3 workers is accepted with a support-policy warning", () => {
+    const raw = stamp({ cluster: { pools: [{ name: "linuxpool", count: 2 }] } });
+    const { warnings } = parseConfig("seattle", raw.config, raw.secretKeys);
+    expect(warnings).toEqual([
+      "cluster.pools[0].count: 2 workers is below the support policy minimum of 3",
+    ]);
+  });
+
+  test("the node ceiling can be raised explicitly", () => {
+    const raw = stamp({ cluster: { pools: [{ name: "linuxpool", count: 60 }], maxNodes: 70 } });
+    expect(problemsOf("seattle", raw)).toEqual([]);
+  });
+
+  test("network policy azure is accepted with network plugin azure", () => {
+    expect(
+      problemsOf("seattle", stamp({ cluster: { networkPlugin: "azure", networkPolicy: "azure" } })),
+    ).toEqual([]);
+  });
+});
+
+describe("global and local validation", () => {
+  const global = (patches: Record<string, unknown>) => {
+    const { config } = readStackFile("global");
+    for (const [key, patch] of Object.entries(patches)) {
+      config[`${P}:${key}`] = JSON.stringify({
+        ...JSON.parse(config[`${P}:${key}`] ?? "{}"),
+        ...(patch as object),
+      });
+    }
+    return { config, secretKeys: [] };
+  };
+  const monitor = (m: object) => {
+    const tm = JSON.parse(readStackFile("global").config[`${P}:trafficManager`]);
+    return global({ trafficManager: { ...tm, monitor: { ...tm.monitor, ...m } } });
+  };
+
+  test.each<[string, ReturnType<typeof global>, string]>([
+    [
+      "routing method",
+      global({ trafficManager: { dnsName: "x1", routingMethod: "RoundRobin" } }),
+      'trafficManager.routingMethod: "RoundRobin" must be one of "Performance", "Priority", "Weighted", "Geographic", "MultiValue", "Subnet"',
+    ],
+    [
+      "probe interval",
+      monitor({ intervalSeconds: 15 }),
+      "trafficManager.monitor.intervalSeconds: 15 must be 10 or 30",
+    ],
+    [
+      "DNS relative name",
+      global({ trafficManager: { dnsName: "Contoso_Ratings" } }),
+      'trafficManager.dnsName: "Contoso_Ratings" must be a lowercase DNS label (2-63 chars)',
+    ],
+    [
+      "Azure location missing",
+      global({ azure: { location: undefined } }),
+      "azure.location: is missing; is required (string)",
+    ],
+    [
+      "probe path",
+      monitor({ path: "healthz" }),
+      'trafficManager.monitor.path: "healthz" must start with /',
+    ],
+    [
+      "status range",
+      monitor({ expectedStatusRanges: ["2xx"] }),
+      'trafficManager.monitor.expectedStatusRanges[0]: "2xx" must be a range such as 200-299',
+    ],
+    [
+      "stamp key in global",
+      global({ cluster: { dnsPrefix: "abc" } }),
+      "cluster: is not a known key (typo?); remove it or see the config reference in README.md",
+    ],
+  ])("%s", (_name, raw, message) => {
+    expect(problemsOf("global", raw)).toContain(message);
+  });
+
+  test("a secret meant for stamps is refused in global", () => {
+    const raw = global({});
+    raw.config[`${P}:servicePrincipalSecret`] = "x";
+    (raw.secretKeys as string[]).push(`${P}:servicePrincipalSecret`);
+    expect(problemsOf("global", raw)).toContain(
+      "servicePrincipalSecret: is only used by stamp stacks, not by kind global",
+    );
+  });
+
+  test("local defaults", () => {
+    const { config } = parseConfig("local", { [`${P}:kind`]: "local" }, []);
+    expect(config).toMatchObject({
+      kind: "local",
+      local: { kubeconfigPath: ".local/kubeconfig", stampName: "local" },
+      app: { namespace: "ratings" },
+    });
+  });
+
+  test("keys of other namespaces (providers, pulumi:) are left to their owners", () => {
+    const { config } = parseConfig(
+      "local",
+      { [`${P}:kind`]: "local", "kubernetes:context": "x", "pulumi:tags": "{}" },
+      [],
+    );
+    expect(config.kind).toBe("local");
+  });
+});
+
+describe("isCidr", () => {
+  test.each([
+    ["10.0.0.0/8", true],
+    ["203.0.113.7/32", true],
+    ["2001:db8::/32", true],
+    ["10.0.0.0/33", false],
+    ["10.0.0.0", false],
+    ["10.0.0/8", false],
+    ["2001:db8::/129", false],
+    ["10.0.0.0/8/1", false],
+    ["fe80::1/abc", false],
+  ])("%s -> %s", (cidr, ok) => {
+    expect(isCidr(cidr)).toBe(ok);
+  });
+});
