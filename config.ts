@@ -132,9 +132,9 @@ const appSchema = z
     /** Namespace of the ratings app. Defaults to "ratings". */
     namespace: z.string().regex(K8S_NAME, "must be a lowercase DNS-1123 label").default("ratings"),
     /** Image of ratings-api, pinned. */
-    apiImage: imageRef.default("docker.io/gbaeke/ratings-api:v1.0.0"),
+    apiImage: imageRef.default("localhost:5000/ratings/ratings-api:v1.0.0"),
     /** Image of ratings-web, pinned. */
-    webImage: imageRef.default("docker.io/gbaeke/ratings-web:v1.0.0"),
+    webImage: imageRef.default("localhost:5000/ratings/ratings-web:v1.0.0"),
     /** MongoDB image, pinned to a supported major. */
     mongoImage: imageRef.default("docker.io/library/mongo:7.0.14"),
     /** ratings-api replicas. Defaults to 2. */
@@ -171,7 +171,7 @@ const ingressSchema = z
       .default("2.2.1"),
     /** Gateway API standard CRDs: a manifest URL or a local file. */
     gatewayApiCrds: nonEmpty.default(
-      "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml",
+      "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml",
     ),
     /** Fixed load balancer IP of the one LoadBalancer service; unset lets the cloud pick. */
     loadBalancerIp: z

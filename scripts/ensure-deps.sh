@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Makes sure the toolchain part that generates @pulumi/azurestack exists and npm dependencies are
+# installed from the lockfile (on Node 22 from the npm `node` package). Fast when nothing changed.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../toolchain/env.sh"
+cd "$ASHK8S_ROOT"
+bash toolchain/setup.sh "${1:-sdk}"
+lock_stamp=$(sha256sum package-lock.json | cut -c1-16)
+if [ "$(cat node_modules/.ashk8s-lock 2>/dev/null)" != "$lock_stamp" ] || [ ! -x node_modules/.bin/node ]; then
+  echo "[deps] npm ci (package-lock.json changed or node_modules missing)" >&2
+  npm ci --no-audit --no-fund >&2
+  echo "$lock_stamp" >node_modules/.ashk8s-lock
+fi
+node_version=$(node --version)
+case "$node_version" in
+  v22.*) ;;
+  *) echo "[deps] expected Node 22 from node_modules/.bin, got $node_version" >&2; exit 1 ;;
+esac

@@ -1,0 +1,662 @@
+#!/usr/bin/env bash
+# Local Kubernetes control plane for development and tests (docs/local-cluster.md).
+#
+#   scripts/local-cluster.sh start | stop | status | kubeconfig | delete
+#   scripts/local-cluster.sh nodes | add-node NAME [master|agent] [VERSION] | remove-node NAME
+#   scripts/local-cluster.sh set-node-version NAME|--all VERSION
+#   scripts/local-cluster.sh kubectl ARGS...
+#
+# Real etcd, kube-apiserver, kube-controller-manager and kube-scheduler (built from Go modules by
+# toolchain/build.sh) run as local processes on 127.0.0.1, started by `kwokctl --runtime binary`;
+# KWOK simulates the nodes (3 masters + 3 agents by default), makes pods Ready, binds PVCs of the
+# default StorageClass `local-kwok` and gives LoadBalancer Services and Ingresses an address.
+# Nothing is downloaded at run time. The kubeconfig is written to .local/kubeconfig.
+# With ASHK8S_KUBECONFIG=<file> nothing is started: .local/kubeconfig points at that cluster.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+state=${ASHK8S_CLUSTER_DIR:-$root/.local/cluster}
+local_kubeconfig=${ASHK8S_LOCAL_KUBECONFIG:-$root/.local/kubeconfig}
+external_kubeconfig=${ASHK8S_KUBECONFIG:-}
+name=${ASHK8S_CLUSTER_NAME:-ashk8s}
+bin=${ASHK8S_TOOLCHAIN_BIN:-$root/.toolchain/bin}
+
+apiserver_port=${ASHK8S_APISERVER_PORT:-16443}
+etcd_port=${ASHK8S_ETCD_PORT:-16379}
+etcd_peer_port=${ASHK8S_ETCD_PEER_PORT:-16380}
+controller_manager_port=${ASHK8S_CONTROLLER_MANAGER_PORT:-16257}
+scheduler_port=${ASHK8S_SCHEDULER_PORT:-16259}
+kwok_port=${ASHK8S_KWOK_PORT:-16247}
+
+master_count=${ASHK8S_MASTER_COUNT:-3}
+worker_count=${ASHK8S_WORKER_COUNT:-3}
+node_version=${ASHK8S_NODE_VERSION:-v1.34.4}
+node_pool=${ASHK8S_NODE_POOL:-linuxpool}
+node_cpu=${ASHK8S_NODE_CPU:-4}
+node_memory=${ASHK8S_NODE_MEMORY:-16Gi}
+node_pods=${ASHK8S_NODE_PODS:-110}
+lb_ip_prefix=${ASHK8S_LB_IP_PREFIX:-192.0.2.}
+timeout=${ASHK8S_START_TIMEOUT:-180}
+
+# kwokctl keeps everything (config, PKI, etcd data, logs, pid files) under its work dir.
+export KWOK_WORKDIR="$state/kwok"
+workdir="$KWOK_WORKDIR/clusters/$name"
+components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller)
+
+log() { printf '[local-cluster] %s\n' "$*" >&2; }
+die() {
+  log "error: $*"
+  exit 1
+}
+
+usage() {
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+external_mode() { [ -n "$external_kubeconfig" ]; }
+
+# The binaries come from toolchain/build.sh (content-addressed cache; a no-op when already built).
+ensure_binaries() {
+  local missing=() b
+  if [ -z "${ASHK8S_TOOLCHAIN_BIN:-}" ]; then
+    log "checking the toolchain (toolchain/build.sh etcd kubernetes kwok; a cold build takes 10-30 min)"
+    "$root/toolchain/build.sh" etcd kubernetes kwok 2>&1 | sed 's/^/  /' >&2
+  fi
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl; do
+    [ -x "$bin/$b" ] || missing+=("$b")
+  done
+  [ ${#missing[@]} -eq 0 ] || die "missing binaries in $bin: ${missing[*]} (run toolchain/build.sh etcd kubernetes kwok)"
+  export PATH="$bin:$PATH" # kwokctl looks kubectl up on PATH
+}
+
+k() { "$bin/kubectl" --kubeconfig "$local_kubeconfig" "$@"; }
+
+cluster_exists() { [ -f "$workdir/kwok.yaml" ]; }
+
+# Prints "name pid" for every component whose pid file names a live process.
+running_components() {
+  local c pid
+  for c in "${components[@]}"; do
+    [ -f "$workdir/pids/$c.pid" ] || continue
+    pid=$(cat "$workdir/pids/$c.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      echo "$c $pid"
+    fi
+  done
+}
+
+# Processes whose command line mentions our state dir (every component gets its paths from there).
+stray_pids() {
+  local pid args
+  while read -r pid args; do
+    [ "$pid" = "$$" ] && continue
+    case "$args" in
+      *"$state/"*) case "$args" in *local-cluster.sh*) ;; *) echo "$pid" ;; esac ;;
+    esac
+  done < <(ps -eo pid=,args=)
+}
+
+readyz() { k get --raw /readyz >/dev/null 2>&1; }
+
+wait_readyz() {
+  local started=$SECONDS next=0
+  log "waiting for https://127.0.0.1:$apiserver_port/readyz"
+  until readyz; do
+    if [ $((SECONDS - started)) -ge "$timeout" ]; then
+      log "kube-apiserver log tail ($workdir/logs/kube-apiserver.log):"
+      tail -n 20 "$workdir/logs/kube-apiserver.log" >&2 2>/dev/null || true
+      die "API server not ready after ${timeout}s"
+    fi
+    if [ $((SECONDS - started)) -ge "$next" ]; then
+      log "  ... not ready yet ($((SECONDS - started))s)"
+      next=$((next + 5))
+    fi
+    sleep 1
+  done
+  log "API server ready after $((SECONDS - started))s"
+}
+
+write_kubeconfig() {
+  mkdir -p "$(dirname "$local_kubeconfig")"
+  rm -f "$local_kubeconfig.tmp"
+  "$bin/kubectl" config view --kubeconfig "$workdir/kubeconfig.yaml" --flatten --raw >"$local_kubeconfig.tmp"
+  chmod 600 "$local_kubeconfig.tmp"
+  mv -f "$local_kubeconfig.tmp" "$local_kubeconfig"
+}
+
+settings() {
+  printf 'name=%s apiserver=%s etcd=%s/%s controller-manager=%s scheduler=%s kwok=%s\n' \
+    "$name" "$apiserver_port" "$etcd_port" "$etcd_peer_port" "$controller_manager_port" "$scheduler_port" "$kwok_port"
+}
+
+# kwokctl configuration: local binaries only (no download), fixed ports, 127.0.0.1, RBAC and the
+# default admission plugins (DefaultStorageClass, ServiceAccount, ...), plus our extra KWOK stages.
+write_kwokctl_config() {
+  mkdir -p "$state"
+  cat >"$state/kwokctl.yaml" <<EOF
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  runtime: binary
+  bindAddress: 127.0.0.1
+  kubeApiserverPort: $apiserver_port
+  etcdPort: $etcd_port
+  etcdPeerPort: $etcd_peer_port
+  kubeControllerManagerPort: $controller_manager_port
+  kubeSchedulerPort: $scheduler_port
+  kwokControllerPort: $kwok_port
+  kubeAuthorization: true
+  kubeAdmission: true
+  quietPull: true
+  etcdBinary: $bin/etcd
+  kubeApiserverBinary: $bin/kube-apiserver
+  kubeControllerManagerBinary: $bin/kube-controller-manager
+  kubeSchedulerBinary: $bin/kube-scheduler
+  kubectlBinary: $bin/kubectl
+  kwokControllerBinary: $bin/kwok
+  etcdctlBinary: $bin/etcdctl
+componentsPatches:
+- name: kwok-controller
+  extraArgs:
+  - key: config
+    value: $state/stages.yaml
+EOF
+  write_stages
+}
+
+# Extra KWOK stages, loaded by the kwok controller next to kwokctl's default node and pod stages:
+# - a fake volume provisioner for StorageClass local-kwok (adapted from KWOK's kustomize/stage/volume):
+#   a PVC of that class gets a hostPath PV (never written to) created, bound and deleted with it;
+# - LoadBalancer Services get status.loadBalancer.ingress[0].ip = $lb_ip_prefix<last octet of clusterIP>;
+# - Ingresses get status.loadBalancer.ingress[0].ip = ${lb_ip_prefix}1.
+write_stages() {
+  cat >"$state/stages.yaml" <<'EOF'
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: local-kwok-pvc-provision
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: PersistentVolumeClaim
+  selector:
+    matchExpressions:
+    - cel:
+        expression: self.spec.storageClassName == 'local-kwok'
+    - cel:
+        expression: '!has(self.metadata.deletionTimestamp)'
+    - cel:
+        expression: '!has(self.spec.volumeName)'
+    - cel:
+        expression: self.status.phase != 'Bound'
+  steps:
+  - apply:
+      template: |
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata:
+          name: pvc-{{ .metadata.uid }}
+          annotations:
+            pv.kubernetes.io/provisioned-by: kwok.x-k8s.io/volume
+        spec:
+          accessModes:
+          {{ YAML .spec.accessModes 2 }}
+          capacity:
+          {{ YAML .spec.resources.requests 2 }}
+          persistentVolumeReclaimPolicy: Delete
+          storageClassName: {{ .spec.storageClassName | Quote }}
+          volumeMode: {{ default "Filesystem" .spec.volumeMode | Quote }}
+          claimRef:
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            name: {{ .metadata.name | Quote }}
+            namespace: {{ .metadata.namespace | Quote }}
+            resourceVersion: {{ .metadata.resourceVersion | Quote }}
+            uid: {{ .metadata.uid | Quote }}
+          hostPath:
+            path: /tmp/local-kwok/pvc-{{ .metadata.uid }}
+            type: DirectoryOrCreate
+  - patch:
+      root: metadata
+      template: |
+        annotations:
+          pv.kubernetes.io/bind-completed: "yes"
+          pv.kubernetes.io/bound-by-controller: "yes"
+          volume.beta.kubernetes.io/storage-provisioner: kwok.x-k8s.io/volume
+          volume.kubernetes.io/storage-provisioner: kwok.x-k8s.io/volume
+  - patch:
+      root: spec
+      template: |
+        volumeName: pvc-{{ .metadata.uid }}
+  - patch:
+      root: status
+      subresource: status
+      template: |
+        phase: Bound
+        accessModes:
+        {{ YAML .spec.accessModes 1 }}
+        capacity:
+        {{ YAML .spec.resources.requests 1 }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: local-kwok-pv-bind
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: PersistentVolume
+  selector:
+    matchExpressions:
+    - cel:
+        expression: self.spec.storageClassName == 'local-kwok'
+    - cel:
+        expression: '!has(self.metadata.deletionTimestamp)'
+    - cel:
+        expression: has(self.spec.claimRef.name)
+    - cel:
+        expression: '!(self.status.phase in [''Bound'', ''Released'', ''Failed''])'
+  steps:
+  - patch:
+      root: status
+      subresource: status
+      template: |
+        phase: Bound
+        lastPhaseTransitionTime: {{ Now | Quote }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: local-kwok-pvc-delete
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: PersistentVolumeClaim
+  selector:
+    matchExpressions:
+    - cel:
+        expression: self.spec.storageClassName == 'local-kwok'
+    - cel:
+        expression: has(self.metadata.deletionTimestamp)
+    - cel:
+        expression: has(self.spec.volumeName)
+  steps:
+  - apply:
+      subresource: status
+      type: merge
+      template: |
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata:
+          name: {{ .spec.volumeName | Quote }}
+        status:
+          phase: Released
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: local-kwok-pv-delete
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: PersistentVolume
+  selector:
+    matchExpressions:
+    - cel:
+        expression: self.spec.storageClassName == 'local-kwok'
+    - cel:
+        expression: '!has(self.metadata.deletionTimestamp)'
+    - cel:
+        expression: self.spec.persistentVolumeReclaimPolicy == 'Delete'
+    - cel:
+        expression: self.status.phase == 'Released'
+  steps:
+  - delete: true
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: service-load-balancer
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Service
+  selector:
+    matchExpressions:
+    - key: .spec.type
+      operator: In
+      values:
+      - LoadBalancer
+    - key: .metadata.deletionTimestamp
+      operator: DoesNotExist
+    - key: .status.loadBalancer.ingress
+      operator: DoesNotExist
+  steps:
+  - patch:
+      root: status
+      subresource: status
+      template: |
+        loadBalancer:
+          ingress:
+          - ip: {{ printf "%s%s" "LB_IP_PREFIX" (.spec.clusterIP | splitList "." | last) | Quote }}
+            ipMode: VIP
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: ingress-load-balancer
+spec:
+  resourceRef:
+    apiGroup: networking.k8s.io/v1
+    kind: Ingress
+  selector:
+    matchExpressions:
+    - key: .metadata.deletionTimestamp
+      operator: DoesNotExist
+    - key: .status.loadBalancer.ingress
+      operator: DoesNotExist
+  steps:
+  - patch:
+      root: status
+      subresource: status
+      template: |
+        loadBalancer:
+          ingress:
+          - ip: {{ printf "%s%s" "LB_IP_PREFIX" "1" | Quote }}
+EOF
+  sed -i "s/LB_IP_PREFIX/$lb_ip_prefix/g" "$state/stages.yaml"
+}
+
+# A Node object as aks-engine-azurestack would register it; KWOK keeps it Ready.
+node_manifest() {
+  local node=$1 role=$2 version=$3 ip=${4:-}
+  local role_labels taints="" addresses=""
+  case "$role" in
+    master | control-plane)
+      role_labels='    kubernetes.io/role: master
+    kubernetes.azure.com/role: master
+    node-role.kubernetes.io/master: ""
+    node-role.kubernetes.io/control-plane: ""'
+      taints='  taints:
+  - key: node-role.kubernetes.io/control-plane
+    effect: NoSchedule'
+      ;;
+    agent | worker)
+      role_labels="    kubernetes.io/role: agent
+    kubernetes.azure.com/role: agent
+    node-role.kubernetes.io/agent: \"\"
+    agentpool: $node_pool"
+      ;;
+    *) die "unknown role '$role' (master or agent)" ;;
+  esac
+  if [ -n "$ip" ]; then
+    addresses="  addresses:
+  - type: InternalIP
+    address: $ip
+  - type: Hostname
+    address: $node"
+  fi
+  cat <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: $node
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    type: kwok
+    kubernetes.io/hostname: $node
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    beta.kubernetes.io/os: linux
+    beta.kubernetes.io/arch: amd64
+    node.kubernetes.io/instance-type: Standard_D4s_v3
+    topology.kubernetes.io/region: local
+$role_labels
+spec:
+$taints
+status:
+$addresses
+  allocatable:
+    cpu: "$node_cpu"
+    memory: $node_memory
+    pods: "$node_pods"
+    ephemeral-storage: 100Gi
+  capacity:
+    cpu: "$node_cpu"
+    memory: $node_memory
+    pods: "$node_pods"
+    ephemeral-storage: 100Gi
+  nodeInfo:
+    architecture: amd64
+    operatingSystem: linux
+    osImage: Ubuntu 22.04.5 LTS
+    kernelVersion: 5.15.0-kwok
+    containerRuntimeVersion: containerd://1.7.27
+    kubeletVersion: $version
+    kubeProxyVersion: $version
+EOF
+}
+
+storage_class_manifest() {
+  cat <<'EOF'
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: local-kwok
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: kwok.x-k8s.io/volume
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+allowVolumeExpansion: true
+EOF
+}
+
+wait_nodes_ready() {
+  local started=$SECONDS next=0 total ready
+  total=$(k get nodes --no-headers 2>/dev/null | wc -l)
+  while :; do
+    ready=$(k get nodes --no-headers 2>/dev/null | awk '$2 == "Ready" || $2 ~ /^Ready,/' | wc -l)
+    [ "$ready" -ge "$total" ] && break
+    [ $((SECONDS - started)) -ge "$timeout" ] && die "only $ready/$total nodes Ready after ${timeout}s"
+    if [ $((SECONDS - started)) -ge "$next" ]; then
+      log "  ... $ready/$total nodes Ready"
+      next=$((next + 5))
+    fi
+    sleep 1
+  done
+  log "$ready/$total nodes Ready"
+}
+
+seed() {
+  local i manifests=""
+  log "creating StorageClass local-kwok (default) and $master_count master + $worker_count agent KWOK nodes ($node_version)"
+  manifests=$(storage_class_manifest)
+  for ((i = 0; i < master_count; i++)); do
+    manifests+=$'\n---\n'$(node_manifest "k8s-master-00000000-$i" master "$node_version" "10.240.255.$((5 + i))")
+  done
+  for ((i = 0; i < worker_count; i++)); do
+    manifests+=$'\n---\n'$(node_manifest "k8s-$node_pool-00000000-$i" agent "$node_version" "10.240.0.$((4 + i))")
+  done
+  printf '%s\n' "$manifests" | k apply -f - | sed 's/^/  /' >&2
+  touch "$state/seeded"
+}
+
+cmd_start() {
+  if external_mode; then
+    [ -f "$external_kubeconfig" ] || die "ASHK8S_KUBECONFIG=$external_kubeconfig does not exist"
+    mkdir -p "$(dirname "$local_kubeconfig")"
+    ln -sfn "$(cd "$(dirname "$external_kubeconfig")" && pwd)/$(basename "$external_kubeconfig")" "$local_kubeconfig"
+    log "ASHK8S_KUBECONFIG is set: not starting a local cluster; $local_kubeconfig -> $external_kubeconfig"
+    return 0
+  fi
+  local started=$SECONDS
+  [ -L "$local_kubeconfig" ] && rm -f "$local_kubeconfig" # left over from an external cluster
+  ensure_binaries
+  if cluster_exists && [ -f "$state/settings" ] && [ "$(cat "$state/settings")" != "$(settings)" ]; then
+    log "warning: the cluster in $state was created with: $(cat "$state/settings")"
+    log "warning: the environment now asks for:         $(settings)"
+    log "warning: ports of an existing cluster do not change; run '$0 delete' first to recreate it"
+  fi
+  if cluster_exists && [ "$(running_components | wc -l)" -eq ${#components[@]} ]; then
+    write_kubeconfig
+    if readyz; then
+      log "already running (API server https://127.0.0.1:$apiserver_port); kubeconfig: $local_kubeconfig"
+      return 0
+    fi
+    wait_readyz
+  elif cluster_exists; then
+    log "starting the existing cluster '$name' from $state (warm start)"
+    "$bin/kwokctl" start cluster --name "$name" --timeout "${timeout}s" 2>&1 | sed 's/^/  /' >&2
+    write_kubeconfig
+    wait_readyz
+  else
+    log "creating cluster '$name' in $state (cold start): etcd :$etcd_port, kube-apiserver :$apiserver_port"
+    write_kwokctl_config
+    settings >"$state/settings"
+    "$bin/kwokctl" create cluster --name "$name" --config "$state/kwokctl.yaml" --kubeconfig "" \
+      --timeout "${timeout}s" 2>&1 | sed 's/^/  /' >&2
+    write_kubeconfig
+    wait_readyz
+  fi
+  [ -f "$state/seeded" ] || seed
+  wait_nodes_ready
+  log "cluster '$name' running after $((SECONDS - started))s: export KUBECONFIG=$local_kubeconfig"
+}
+
+cmd_stop() {
+  if external_mode; then
+    log "ASHK8S_KUBECONFIG is set: nothing to stop (the cluster behind $external_kubeconfig is not managed here)"
+    return 0
+  fi
+  if ! cluster_exists; then
+    log "no local cluster in $state"
+  elif [ "$(running_components | wc -l)" -eq 0 ]; then
+    log "cluster '$name' is not running"
+  else
+    log "stopping cluster '$name'"
+    "$bin/kwokctl" stop cluster --name "$name" 2>&1 | sed 's/^/  /' >&2 || true
+  fi
+  # Make sure nothing is left: components by pid file, then anything using the state dir.
+  local pids waited=0 pid
+  while :; do
+    pids=$( (running_components | awk '{print $2}'; stray_pids) | sort -u)
+    [ -z "$pids" ] && break
+    if [ $waited -ge 10 ]; then
+      log "killing leftover processes: $(tr "\n" " " <<<"$pids")"
+      for pid in $pids; do kill -9 "$pid" 2>/dev/null || true; done
+    elif [ $waited -eq 0 ]; then
+      for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+    fi
+    waited=$((waited + 1))
+    [ $waited -gt 20 ] && die "processes still alive: $(tr "\n" " " <<<"$pids")"
+    sleep 1
+  done
+  log "stopped: no cluster process left"
+}
+
+cmd_delete() {
+  cmd_stop
+  external_mode && return 0
+  if [ -x "$bin/kwokctl" ] && cluster_exists; then
+    "$bin/kwokctl" delete cluster --name "$name" 2>&1 | sed 's/^/  /' >&2 || true
+  fi
+  rm -rf "$state"
+  [ -L "$local_kubeconfig" ] || rm -f "$local_kubeconfig"
+  log "deleted $state (the next start is a cold start)"
+}
+
+cmd_status() {
+  if external_mode; then
+    log "external cluster: ASHK8S_KUBECONFIG=$external_kubeconfig"
+    "${bin}/kubectl" --kubeconfig "$external_kubeconfig" version 2>&1 || true
+    return 0
+  fi
+  if ! cluster_exists; then
+    log "no local cluster in $state (run: $0 start)"
+    return 3
+  fi
+  local running
+  running=$(running_components)
+  log "cluster '$name' in $state ($(cat "$state/settings" 2>/dev/null))"
+  local c
+  for c in "${components[@]}"; do
+    if grep -q "^$c " <<<"$running"; then
+      log "  $c: running (pid $(grep "^$c " <<<"$running" | cut -d' ' -f2))"
+    else
+      log "  $c: stopped"
+    fi
+  done
+  if [ -n "$running" ] && [ -f "$local_kubeconfig" ] && readyz; then
+    log "API server https://127.0.0.1:$apiserver_port ready; kubeconfig: $local_kubeconfig"
+    k get nodes -o wide >&2 || true
+    return 0
+  fi
+  log "not running (run: $0 start)"
+  return 3
+}
+
+cmd_kubeconfig() {
+  if external_mode; then
+    cmd_start
+  elif cluster_exists; then
+    write_kubeconfig
+  else
+    die "no local cluster in $state (run: $0 start)"
+  fi
+  echo "$local_kubeconfig"
+}
+
+need_running() {
+  [ -f "$local_kubeconfig" ] || die "no kubeconfig at $local_kubeconfig (run: $0 start)"
+}
+
+cmd_add_node() {
+  [ $# -ge 1 ] || usage 2
+  need_running
+  local node=$1 role=${2:-agent} version=${3:-$node_version}
+  node_manifest "$node" "$role" "$version" | k apply -f - >&2
+  log "node $node ($role, kubelet $version) added; KWOK marks it Ready within seconds"
+}
+
+cmd_remove_node() {
+  [ $# -ge 1 ] || usage 2
+  need_running
+  k delete node "$@" --wait=true >&2
+}
+
+cmd_set_node_version() {
+  [ $# -eq 2 ] || usage 2
+  need_running
+  local target=$1 version=$2 n nodes
+  if [ "$target" = "--all" ]; then nodes=$(k get nodes -o name); else nodes="node/$target"; fi
+  for n in $nodes; do
+    k patch "$n" --subresource=status --type=merge \
+      -p "{\"status\":{\"nodeInfo\":{\"kubeletVersion\":\"$version\",\"kubeProxyVersion\":\"$version\"}}}" >&2
+  done
+}
+
+main() {
+  local cmd=${1:-}
+  [ $# -gt 0 ] && shift
+  case "$cmd" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    delete) cmd_delete ;;
+    status) cmd_status ;;
+    kubeconfig) cmd_kubeconfig ;;
+    nodes) need_running && k get nodes -L kubernetes.io/role,agentpool -o wide ;;
+    add-node) cmd_add_node "$@" ;;
+    remove-node) cmd_remove_node "$@" ;;
+    set-node-version) cmd_set_node_version "$@" ;;
+    kubectl) need_running && k "$@" ;;
+    -h | --help | help) usage 0 ;;
+    *) usage 2 ;;
+  esac
+}
+
+main "$@"

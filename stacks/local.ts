@@ -1,0 +1,36 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { RatingsApp } from "../components/ratingsApp";
+import type { LocalConfig } from "../config";
+
+/**
+ * The `local` stack: the in-cluster layer on a Kubernetes API reachable from this machine (the
+ * local control plane of scripts/local-cluster.sh, or any cluster whose kubeconfig is configured).
+ * No cloud and no internet chart: the ratings app with its autoscaler, budgets and policies.
+ */
+export function localStack(config: LocalConfig) {
+  const kubeconfigPath = path.resolve(config.local.kubeconfigPath);
+  if (!fs.existsSync(kubeconfigPath)) {
+    throw new pulumi.RunError(
+      `local.kubeconfigPath: "${config.local.kubeconfigPath}" does not exist (resolved to ${kubeconfigPath}); ` +
+        "start the local control plane with `scripts/local-cluster.sh start` or point the key at your cluster's kubeconfig",
+    );
+  }
+  const provider = new k8s.Provider("local", {
+    kubeconfig: pulumi.secret(fs.readFileSync(kubeconfigPath, "utf8")),
+  });
+  const app = new RatingsApp(
+    "ratings",
+    { app: config.app, stamp: config.local.stampName },
+    { providers: { kubernetes: provider } },
+  );
+  return {
+    kind: config.kind,
+    stamp: config.local.stampName,
+    namespace: app.namespace,
+    apiUrl: app.apiUrl,
+    credentialsSecret: app.credentialsSecretName,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Pulumi mocks for component and program tests: records every resource the program registers and
+ * fails loudly on any invoke a test did not declare.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** One registered resource as the engine would see it. */
+export interface Recorded {
+  type: string;
+  name: string;
+  urn: string;
+  inputs: Record<string, unknown>;
+  provider?: string;
+  parent?: string;
+}
+
+export type InvokeHandler = (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+
+export interface MockOptions {
+  /** Outputs a resource gets besides its inputs, by type token. */
+  outputs?: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>>;
+  /** Invokes the program may call, by token; any other invoke throws. */
+  invokes?: Record<string, InvokeHandler>;
+  /** Config as `<project>:<key>` -> value, and which keys are secret. */
+  config?: Record<string, string>;
+  secretKeys?: string[];
+  project?: string;
+  stack?: string;
+  /** Run as a preview (outputs the mock does not return stay unknown). */
+  preview?: boolean;
+}
+
+/** Installs mocks and returns the live list of registered resources. */
+export function installMocks(options: MockOptions = {}): Recorded[] {
+  const recorded: Recorded[] = [];
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const extra = options.outputs?.[args.type]?.(args) ?? {};
+        recorded.push({
+          type: args.type,
+          name: args.name,
+          urn: args.urn ?? "",
+          inputs: args.inputs,
+          provider: args.provider,
+        });
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+      },
+      call(args) {
+        const handler = options.invokes?.[args.token];
+        if (!handler) {
+          throw new Error(`unexpected invoke ${args.token}: declare it in the test's mocks`);
+        }
+        return handler(args);
+      },
+    },
+    options.project ?? "ash-ha-kubernetes",
+    options.stack ?? "test",
+    options.preview ?? false,
+  );
+  if (options.config) pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+  return recorded;
+}
+
+/** Resolves an output's value and secrecy in a test. */
+export async function resolve<T>(
+  output: pulumi.Input<T> | undefined,
+): Promise<{ value: T | undefined; secret: boolean }> {
+  const o = pulumi.output(output) as pulumi.Output<T>;
+  const value = await new Promise<T | undefined>((res) => o.apply((v) => res(v)));
+  const secret = await (o as unknown as { isSecret: Promise<boolean> }).isSecret;
+  return { value, secret };
+}
+
+/** Waits until the engine has seen every registration started so far. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Unwraps a value the engine received; `secret` says whether it arrived marked secret. */
+export function unwrapSecret<T = unknown>(value: unknown): { value: T; secret: boolean } {
+  if (
+    value &&
+    typeof value === "object" &&
+    (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE_SIG
+  ) {
+    return { value: (value as { value: T }).value, secret: true };
+  }
+  return { value: value as T, secret: false };
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `npm run toolchain`: builds the offline toolchain (toolchain/build.sh) and generates the
+# @pulumi/azurestack SDK into sdks/azurestack from the `packages:` entry of Pulumi.yaml, the way
+# `pulumi install` does. Idempotent: a warm re-run only checks stamps and links.
+#
+#   toolchain/setup.sh            everything (CLI, plugins, local control plane, aks-engine)
+#   toolchain/setup.sh sdk        only what generating @pulumi/azurestack needs
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ASHK8S_ROOT"
+log() { printf '[toolchain] %s\n' "$*" >&2; }
+started=$(date +%s)
+
+sdk_modules=(pulumi pulumi-language-nodejs pulumi-terraform-bridge terraform-provider-azurestack)
+if [ "${1:-all}" = sdk ]; then
+  bash toolchain/build.sh "${sdk_modules[@]}"
+else
+  bash toolchain/build.sh
+fi
+
+# The Terraform provider, where the bridge looks for a cached registry download (no network).
+tf_version=$(sed -n 's/^require github.com\/hashicorp\/terraform-provider-azurestack v//p' \
+  toolchain/modules/terraform-provider-azurestack/go.mod)
+tf_dir="$PULUMI_HOME/dynamic_tf_plugins/registry.opentofu.org/hashicorp/azurestack/$tf_version/linux_amd64"
+mkdir -p "$tf_dir"
+cp -fL .toolchain/bin/terraform-provider-azurestack "$tf_dir/terraform-provider-azurestack"
+
+# The bridge plugin, installed as the `terraform-provider` resource plugin.
+plugin_dir="$PULUMI_HOME/plugins/resource-terraform-provider-v$ASHK8S_TF_BRIDGE_VERSION"
+if ! cmp -s .toolchain/bin/pulumi-resource-terraform-provider "$plugin_dir/pulumi-resource-terraform-provider" 2>/dev/null; then
+  log "installing the terraform-provider plugin v$ASHK8S_TF_BRIDGE_VERSION into $PULUMI_HOME"
+  pulumi plugin install resource terraform-provider "$ASHK8S_TF_BRIDGE_VERSION" \
+    --file .toolchain/bin/pulumi-resource-terraform-provider --reinstall >&2
+fi
+
+# Generate sdks/azurestack unless it is already generated from the same inputs.
+sdk_stamp=$( (cat Pulumi.yaml; pulumi version; sha256sum .toolchain/bin/pulumi-resource-terraform-provider \
+  .toolchain/bin/terraform-provider-azurestack .toolchain/bin/pulumi-language-nodejs) | sha256sum | cut -c1-16)
+if [ "$(cat sdks/azurestack/.ashk8s-stamp 2>/dev/null)" != "$sdk_stamp" ]; then
+  log "generating sdks/azurestack from Pulumi.yaml packages (pulumi install)"
+  rm -rf sdks/azurestack
+  bash toolchain/generate-sdk.sh
+  echo "$sdk_stamp" >sdks/azurestack/.ashk8s-stamp
+else
+  log "sdks/azurestack is up to date"
+fi
+log "done in $(($(date +%s) - started)) s"
