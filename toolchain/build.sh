@@ -9,7 +9,7 @@
 #   build.sh    its own recipe (called with OUT set), for tools that need generated sources.
 # Binaries land in a content-addressed cache outside the work tree
 # ($ASHK8S_CACHE, default ~/.cache/ashk8s/toolchain/<name>-<hash of the module folder + Go version>)
-# and are linked into .toolchain/bin, so a fresh clone on a warm machine only links them again.
+# and are hard-linked into .toolchain/bin, so a fresh clone on a warm machine only links them again.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,9 +53,11 @@ build_module() {
     rm -rf "$out" && mv "$out.tmp" "$out"
     log "$name: built in $(($(date +%s) - started)) s"
   fi
+  # Hard links (copies across file systems), not symlinks: the Pulumi CLI looks for its language
+  # host and bundled plugins next to its own resolved path, i.e. in .toolchain/bin.
   local f
   for f in "$out"/*; do
-    ln -sfn "$f" "$bin/$(basename "$f")"
+    ln -f "$f" "$bin/$(basename "$f")" 2>/dev/null || cp -f "$f" "$bin/$(basename "$f")"
   done
 }
 

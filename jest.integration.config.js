@@ -1,0 +1,11 @@
+/** Real-engine tests: the built Pulumi CLI against the local control plane (scripts/test-integration.sh). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test/integration"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  testTimeout: 15 * 60 * 1000,
+  maxWorkers: 1,
+};
