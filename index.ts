@@ -3,7 +3,9 @@
  * the stack of that kind (stamp, global or local). Every resource gets an explicit provider.
  */
 import { loadConfig } from "./lib/loadConfig";
+import { globalStack } from "./stacks/global";
 import { localStack } from "./stacks/local";
+import { stampStack } from "./stacks/stamp";
 
 function main(): Record<string, unknown> {
   const { config } = loadConfig();
@@ -11,8 +13,9 @@ function main(): Record<string, unknown> {
     case "local":
       return localStack(config);
     case "stamp":
+      return stampStack(config);
     case "global":
-      throw new Error(`stack kind ${config.kind} is not wired yet`);
+      return globalStack(config);
   }
 }
 

@@ -168,7 +168,7 @@ export function webAutoscalerSpec(a: {
 /** A NetworkPolicy spec, named. */
 export interface PolicySpec {
   name: string;
-  spec: Record<string, unknown>;
+  spec: { podSelector: Record<string, unknown>; policyTypes: string[]; [field: string]: unknown };
 }
 
 const dnsEgress = {

@@ -363,6 +363,7 @@ describe("stamp validation: one row per rule, exact message", () => {
       } catch (e) {
         return e as Error;
       }
+      return undefined;
     })();
     expect(error?.message).toMatch(
       /^Invalid configuration for stack "seattle" \(2 problems\):\n {2}- /,

@@ -8,7 +8,6 @@ import * as pulumi from "@pulumi/pulumi";
 export interface Recorded {
   type: string;
   name: string;
-  urn: string;
   inputs: Record<string, unknown>;
   provider?: string;
   parent?: string;
@@ -40,7 +39,6 @@ export function installMocks(options: MockOptions = {}): Recorded[] {
         recorded.push({
           type: args.type,
           name: args.name,
-          urn: args.urn ?? "",
           inputs: args.inputs,
           provider: args.provider,
         });

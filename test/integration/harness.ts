@@ -71,7 +71,11 @@ export class LocalStack {
   }
 
   init(): void {
-    const r = run("pulumi", ["stack", "init", this.stack, "--secrets-provider", "passphrase", "--non-interactive"], this.env());
+    const r = run(
+      "pulumi",
+      ["stack", "init", this.stack, "--secrets-provider", "passphrase", "--non-interactive"],
+      this.env(),
+    );
     if (r.code !== 0) throw new Error(`pulumi stack init failed:\n${r.stdout}\n${r.stderr}`);
   }
 
@@ -103,7 +107,11 @@ export function kubectlJson<T = unknown>(args: string[]): T {
 }
 
 /** Polls `check` until it returns true or the timeout passes. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 120_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (check()) return;

@@ -20,18 +20,29 @@ afterAll(() => {
 test("pulumi up creates the ratings app", () => {
   const up = stack.pulumi("up", "--yes", "--skip-preview");
   expect(up.code).toBe(0);
-  const deployments = kubectlJson<Any>(["-n", ns, "get", "deployments"]).items.map((d: Any) => d.metadata.name);
+  const deployments = kubectlJson<Any>(["-n", ns, "get", "deployments"]).items.map(
+    (d: Any) => d.metadata.name,
+  );
   expect(deployments.sort()).toEqual(["ratings-api", "ratings-web"]);
 });
 
 test("simulated pods become ready and every Service selects pods", async () => {
   await waitFor("ratings pods ready", () => {
     const pods = kubectlJson<Any>(["-n", ns, "get", "pods"]).items as Any[];
-    const ready = pods.filter((p) => p.status.conditions?.some((c: Any) => c.type === "Ready" && c.status === "True"));
+    const ready = pods.filter((p) =>
+      p.status.conditions?.some((c: Any) => c.type === "Ready" && c.status === "True"),
+    );
     return ready.length >= 4; // 2 api + 1 web + 1 mongodb
   });
   for (const svc of ["ratings-web", "ratings-api", "ratings-mongodb"]) {
-    const slices = kubectlJson<Any>(["-n", ns, "get", "endpointslices", "-l", `kubernetes.io/service-name=${svc}`]);
+    const slices = kubectlJson<Any>([
+      "-n",
+      ns,
+      "get",
+      "endpointslices",
+      "-l",
+      `kubernetes.io/service-name=${svc}`,
+    ]);
     const endpoints = slices.items.flatMap((s: Any) => s.endpoints ?? []);
     expect({ svc, endpoints: endpoints.length }).toEqual({ svc, endpoints: expect.any(Number) });
     expect(endpoints.length).toBeGreaterThan(0);
@@ -43,8 +54,16 @@ test("HPA targets ratings-web 1..10 at 80 %, policies and budgets exist, the PVC
   expect(hpa.scaleTargetRef.name).toBe("ratings-web");
   expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([1, 10]);
   expect(hpa.metrics[0].resource.target.averageUtilization).toBe(80);
-  const policies = kubectlJson<Any>(["-n", ns, "get", "networkpolicies"]).items.map((p: Any) => p.metadata.name);
-  expect(policies.sort()).toEqual(["allow-dns-egress", "default-deny", "ratings-api", "ratings-mongodb", "ratings-web"]);
+  const policies = kubectlJson<Any>(["-n", ns, "get", "networkpolicies"]).items.map(
+    (p: Any) => p.metadata.name,
+  );
+  expect(policies.sort()).toEqual([
+    "allow-dns-egress",
+    "default-deny",
+    "ratings-api",
+    "ratings-mongodb",
+    "ratings-web",
+  ]);
   const pdbs = kubectlJson<Any>(["-n", ns, "get", "pdb"]).items.map((p: Any) => p.metadata.name);
   expect(pdbs.sort()).toEqual(["ratings-api", "ratings-mongodb", "ratings-web"]);
 });
@@ -62,7 +81,17 @@ const drifts: [string, () => void, () => boolean][] = [
   ],
   [
     "HPA edited",
-    () => kubectl(["-n", ns, "patch", "hpa", "ratings-web", "--type=merge", "-p", '{"spec":{"maxReplicas":3}}']),
+    () =>
+      kubectl([
+        "-n",
+        ns,
+        "patch",
+        "hpa",
+        "ratings-web",
+        "--type=merge",
+        "-p",
+        '{"spec":{"maxReplicas":3}}',
+      ]),
     () => kubectlJson<Any>(["-n", ns, "get", "hpa", "ratings-web"]).spec.maxReplicas === 10,
   ],
   [
@@ -74,18 +103,36 @@ const drifts: [string, () => void, () => boolean][] = [
     "Service selector changed",
     () =>
       kubectl([
-        "-n", ns, "patch", "service", "ratings-api", "--type=merge",
-        "-p", '{"spec":{"selector":{"app.kubernetes.io/name":"something-else"}}}',
+        "-n",
+        ns,
+        "patch",
+        "service",
+        "ratings-api",
+        "--type=merge",
+        "-p",
+        '{"spec":{"selector":{"app.kubernetes.io/name":"something-else"}}}',
       ]),
     () =>
-      kubectlJson<Any>(["-n", ns, "get", "service", "ratings-api"]).spec.selector["app.kubernetes.io/name"] ===
-      "ratings-api",
+      kubectlJson<Any>(["-n", ns, "get", "service", "ratings-api"]).spec.selector[
+        "app.kubernetes.io/name"
+      ] === "ratings-api",
   ],
   [
     "Secret key deleted",
     () =>
-      kubectl(["-n", ns, "patch", "secret", "ratings-mongodb-credentials", "--type=json", "-p", '[{"op":"remove","path":"/data/mongodb-uri"}]']),
-    () => "mongodb-uri" in kubectlJson<Any>(["-n", ns, "get", "secret", "ratings-mongodb-credentials"]).data,
+      kubectl([
+        "-n",
+        ns,
+        "patch",
+        "secret",
+        "ratings-mongodb-credentials",
+        "--type=json",
+        "-p",
+        '[{"op":"remove","path":"/data/mongodb-uri"}]',
+      ]),
+    () =>
+      "mongodb-uri" in
+      kubectlJson<Any>(["-n", ns, "get", "secret", "ratings-mongodb-credentials"]).data,
   ],
 ];
 
@@ -94,18 +141,29 @@ describe.each(drifts)("drift: %s", (_name, change, healed) => {
     change();
     expect(healed()).toBe(false);
     const refresh = stack.pulumi("refresh", "--preview-only", "--expect-no-changes");
-    expect({ code: refresh.code, output: refresh.code === 7 ? "" : show(refresh) }).toEqual({ code: 7, output: "" });
+    expect({ code: refresh.code, output: refresh.code === 7 ? "" : show(refresh) }).toEqual({
+      code: 7,
+      output: "",
+    });
     const up = stack.pulumi("up", "--refresh", "--yes", "--skip-preview");
-    expect({ code: up.code, output: up.code === 0 ? "" : show(up) }).toEqual({ code: 0, output: "" });
+    expect({ code: up.code, output: up.code === 0 ? "" : show(up) }).toEqual({
+      code: 0,
+      output: "",
+    });
     expect(healed()).toBe(true);
     const clean = stack.pulumi("refresh", "--preview-only", "--expect-no-changes");
-    expect({ code: clean.code, output: clean.code === 0 ? "" : show(clean) }).toEqual({ code: 0, output: "" });
+    expect({ code: clean.code, output: clean.code === 0 ? "" : show(clean) }).toEqual({
+      code: 0,
+      output: "",
+    });
   });
 });
 
 test("the exported state holds no plaintext secret", () => {
   const secret = kubectlJson<Any>(["-n", ns, "get", "secret", "ratings-mongodb-credentials"]).data;
-  const plain = ["root-password", "app-password", "mongodb-uri"].map((k) => Buffer.from(secret[k], "base64").toString());
+  const plain = ["root-password", "app-password", "mongodb-uri"].map((k) =>
+    Buffer.from(secret[k], "base64").toString(),
+  );
   const exported = stack.pulumi("stack", "export");
   expect(exported.code).toBe(0);
   expect(exported.stdout).toContain("ratings-mongodb-credentials");

@@ -1,0 +1,42 @@
+import * as azurestack from "@pulumi/azurestack";
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import { apiServerFqdn, StampConfig } from "../config";
+
+/** The explicit providers of a stamp: its ASH ARM endpoint, and public Azure for Traffic Manager. */
+export interface StampProviders {
+  azurestack: azurestack.Provider;
+  azure: azure.Provider;
+}
+
+/**
+ * Builds a stamp's providers. The ASH provider authenticates with the stamp's service principal
+ * (secret from config, kept secret in state); public Azure uses the ambient Azure credentials of the
+ * pipeline (ARM_* environment or a managed identity), never the stamp's.
+ */
+export function stampProviders(config: StampConfig): StampProviders {
+  const ash = config.azureStack;
+  return {
+    azurestack: new azurestack.Provider(`${config.name}-ash`, {
+      metadataHost: ash.metadataHost,
+      subscriptionId: ash.subscriptionId,
+      tenantId: ash.tenantId,
+      clientId: ash.clientId,
+      clientSecret: pulumi.secret(config.servicePrincipalSecret.reveal()),
+      features: {},
+    }),
+    azure: new azure.Provider(`${config.name}-azure`, {}),
+  };
+}
+
+/** A stamp stack: providers first; the stamp's components are added on top of them. */
+export function stampStack(config: StampConfig) {
+  stampProviders(config);
+  return {
+    kind: config.kind,
+    stamp: config.name,
+    location: config.azureStack.location,
+    armEndpoint: config.azureStack.armEndpoint,
+    apiServerFqdn: apiServerFqdn(config),
+  };
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Generates sdks/azurestack from the `packages:` entry of Pulumi.yaml with `pulumi install`
+# (the bridge plugin parameterized with hashicorp/azurestack 1.0.0; the Terraform provider comes
+# from the pre-filled cache) and links it into package.json as file:sdks/azurestack.
+# Called by toolchain/setup.sh, which sets up PATH and PULUMI_HOME through toolchain/env.sh.
+set -euo pipefail
+cd "$ASHK8S_ROOT"
+mkdir -p .toolchain
+cp Pulumi.yaml .toolchain/Pulumi.yaml.before
+cp package.json .toolchain/package.json.before
+pulumi install --no-plugins --no-dependencies --non-interactive >&2
+# pulumi install may re-serialise Pulumi.yaml (the packages entry is already there): keep ours.
+cp .toolchain/Pulumi.yaml.before Pulumi.yaml
+# Linking rewrites package.json's allowScripts when `npm pkg get` prints warnings (this machine's
+# npmrc); merge what the link adds into the original instead.
+node -e '
+const fs = require("fs");
+const before = JSON.parse(fs.readFileSync(".toolchain/package.json.before", "utf8"));
+const linked = JSON.parse(fs.readFileSync("package.json", "utf8"));
+before.dependencies = { ...before.dependencies, "@pulumi/azurestack": linked.dependencies["@pulumi/azurestack"] };
+before.allowScripts = { ...before.allowScripts, "file:sdks/azurestack": true };
+const sorted = Object.fromEntries(Object.entries(before.dependencies).sort(([a], [b]) => a.localeCompare(b)));
+before.dependencies = sorted;
+fs.writeFileSync("package.json", JSON.stringify(before, null, 2) + "\n");
+'
+test -f sdks/azurestack/package.json
