@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { AppConfig } from "../config";
+import { GeneratedPassword } from "../lib/generatedPassword";
 import * as r from "../lib/ratings";
 
 export interface RatingsAppArgs {
@@ -49,7 +49,7 @@ export class RatingsApp extends pulumi.ComponentResource {
 
     // Credentials: generated once, kept in state as secrets, handed to pods through a Secret.
     const password = (suffix: string) =>
-      new random.RandomPassword(`${name}-${suffix}`, { length: 32, special: false }, child);
+      new GeneratedPassword(`${name}-${suffix}`, { length: 32 }, child);
     const rootPassword = password("mongodb-root-password");
     const appPassword = password("mongodb-app-password");
     const credentials = new k8s.core.v1.Secret(

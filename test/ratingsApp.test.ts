@@ -2,7 +2,9 @@ import { installMocks, Recorded, resolve, unwrapSecret } from "./mocks";
 
 const recorded: Recorded[] = installMocks({
   outputs: {
-    "random:index/randomPassword:RandomPassword": (a) => ({ result: `generated-${a.name}` }),
+    "pulumi-nodejs:dynamic/ash-ha-kubernetes:GeneratedPassword": (a) => ({
+      result: `generated-${a.name}`,
+    }),
   },
 });
 
@@ -74,8 +76,8 @@ test("registers the full graph with names derived from the component name", () =
       "kubernetes:policy/v1:PodDisruptionBudget ratings-api",
       "kubernetes:policy/v1:PodDisruptionBudget ratings-mongodb",
       "kubernetes:policy/v1:PodDisruptionBudget ratings-web",
-      "random:index/randomPassword:RandomPassword ratings-mongodb-app-password",
-      "random:index/randomPassword:RandomPassword ratings-mongodb-root-password",
+      "pulumi-nodejs:dynamic/ash-ha-kubernetes:GeneratedPassword ratings-mongodb-app-password",
+      "pulumi-nodejs:dynamic/ash-ha-kubernetes:GeneratedPassword ratings-mongodb-root-password",
     ].sort(),
   );
 });
@@ -140,11 +142,8 @@ test("the credentials Secret holds generated passwords and reaches the engine as
     "root-password",
     "root-username",
   ]);
-  const passwords = byType("random:index/randomPassword:RandomPassword");
-  expect(passwords.map((p) => p.inputs)).toEqual([
-    { length: 32, special: false },
-    { length: 32, special: false },
-  ]);
+  const passwords = byType("pulumi-nodejs:dynamic/ash-ha-kubernetes:GeneratedPassword");
+  expect(passwords.map((p) => p.inputs.length)).toEqual([32, 32]);
   expect(data["mongodb-uri"]).toMatch(
     /^mongodb:\/\/ratings:.+@ratings-mongodb-0\.ratings-mongodb\.ratings\.svc\.cluster\.local:27017\/ratingsdb\?authSource=ratingsdb$/,
   );
