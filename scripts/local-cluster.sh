@@ -36,7 +36,8 @@ node_pool=${ASHK8S_NODE_POOL:-linuxpool}
 node_cpu=${ASHK8S_NODE_CPU:-4}
 node_memory=${ASHK8S_NODE_MEMORY:-16Gi}
 node_pods=${ASHK8S_NODE_PODS:-110}
-lb_ip_prefix=${ASHK8S_LB_IP_PREFIX:-192.0.2.}
+lb_ip_prefix=${ASHK8S_LB_IP_PREFIX:-172.30.}
+service_cidr=${ASHK8S_SERVICE_CIDR:-10.0.0.0/16}
 timeout=${ASHK8S_START_TIMEOUT:-180}
 
 # kwokctl keeps everything (config, PKI, etcd data, logs, pid files) under its work dir.
@@ -73,7 +74,21 @@ ensure_binaries() {
 
 k() { "$bin/kubectl" --kubeconfig "$local_kubeconfig" "$@"; }
 
+# Runs kwokctl, turning its JSON log lines into short progress lines.
+kwokctl() {
+  "$bin/kwokctl" "$@" 2>&1 |
+    sed -E 's/^\{.*"level":"([A-Z]+)".*"msg":"([^"]*)"(.*"human":"([^"]*)")?.*$/  kwokctl: \2 \4/; s/^([^ ])/  \1/' >&2
+}
+
 cluster_exists() { [ -f "$workdir/kwok.yaml" ]; }
+
+# True while a process exists and is not a zombie (kwokctl detaches the components, so once they
+# exit they are reaped by init, not by us).
+alive() {
+  local st
+  st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [[ $st != Z* ]]
+}
 
 # Prints "name pid" for every component whose pid file names a live process.
 running_components() {
@@ -81,7 +96,7 @@ running_components() {
   for c in "${components[@]}"; do
     [ -f "$workdir/pids/$c.pid" ] || continue
     pid=$(cat "$workdir/pids/$c.pid" 2>/dev/null || true)
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    if [ -n "$pid" ] && alive "$pid"; then
       echo "$c $pid"
     fi
   done
@@ -104,10 +119,10 @@ wait_readyz() {
   local started=$SECONDS next=0
   log "waiting for https://127.0.0.1:$apiserver_port/readyz"
   until readyz; do
-    if [ $((SECONDS - started)) -ge "$timeout" ]; then
+    if [ $((SECONDS - started)) -ge "$timeout" ] || ! running_components | grep -q '^kube-apiserver '; then
       log "kube-apiserver log tail ($workdir/logs/kube-apiserver.log):"
       tail -n 20 "$workdir/logs/kube-apiserver.log" >&2 2>/dev/null || true
-      die "API server not ready after ${timeout}s"
+      die "API server not ready after $((SECONDS - started))s (see $workdir/logs)"
     fi
     if [ $((SECONDS - started)) -ge "$next" ]; then
       log "  ... not ready yet ($((SECONDS - started))s)"
@@ -158,6 +173,10 @@ options:
   kwokControllerBinary: $bin/kwok
   etcdctlBinary: $bin/etcdctl
 componentsPatches:
+- name: kube-apiserver
+  extraArgs:
+  - key: service-cluster-ip-range
+    value: $service_cidr
 - name: kwok-controller
   extraArgs:
   - key: config
@@ -169,8 +188,10 @@ EOF
 # Extra KWOK stages, loaded by the kwok controller next to kwokctl's default node and pod stages:
 # - a fake volume provisioner for StorageClass local-kwok (adapted from KWOK's kustomize/stage/volume):
 #   a PVC of that class gets a hostPath PV (never written to) created, bound and deleted with it;
-# - LoadBalancer Services get status.loadBalancer.ingress[0].ip = $lb_ip_prefix<last octet of clusterIP>;
-# - Ingresses get status.loadBalancer.ingress[0].ip = ${lb_ip_prefix}1.
+# - LoadBalancer Services get status.loadBalancer.ingress[0].ip = $lb_ip_prefix<last 2 octets of the
+#   clusterIP> (unique, as cluster IPs come from a /16), e.g. 10.0.12.34 -> 172.30.12.34;
+# - Ingresses get status.loadBalancer.ingress[0].ip = ${lb_ip_prefix}0.1 (10.0.0.1 is the
+#   `kubernetes` Service, never a LoadBalancer, so this address is not used by a Service).
 write_stages() {
   cat >"$state/stages.yaml" <<'EOF'
 apiVersion: kwok.x-k8s.io/v1alpha1
@@ -340,7 +361,8 @@ spec:
       template: |
         loadBalancer:
           ingress:
-          - ip: {{ printf "%s%s" "LB_IP_PREFIX" (.spec.clusterIP | splitList "." | last) | Quote }}
+          {{ $ip := splitList "." .spec.clusterIP }}
+          - ip: {{ printf "LB_IP_PREFIX%s.%s" (index $ip 2) (index $ip 3) | Quote }}
             ipMode: VIP
 ---
 apiVersion: kwok.x-k8s.io/v1alpha1
@@ -364,14 +386,14 @@ spec:
       template: |
         loadBalancer:
           ingress:
-          - ip: {{ printf "%s%s" "LB_IP_PREFIX" "1" | Quote }}
+          - ip: "LB_IP_PREFIX0.1"
 EOF
   sed -i "s/LB_IP_PREFIX/$lb_ip_prefix/g" "$state/stages.yaml"
 }
 
 # A Node object as aks-engine-azurestack would register it; KWOK keeps it Ready.
 node_manifest() {
-  local node=$1 role=$2 version=$3 ip=${4:-}
+  local node=$1 role=$2 version=$3 pod_cidr=$4 ip=${5:-}
   local role_labels taints="" addresses=""
   case "$role" in
     master | control-plane)
@@ -417,6 +439,9 @@ metadata:
     topology.kubernetes.io/region: local
 $role_labels
 spec:
+  podCIDR: $pod_cidr
+  podCIDRs:
+  - $pod_cidr
 $taints
 status:
 $addresses
@@ -477,10 +502,10 @@ seed() {
   log "creating StorageClass local-kwok (default) and $master_count master + $worker_count agent KWOK nodes ($node_version)"
   manifests=$(storage_class_manifest)
   for ((i = 0; i < master_count; i++)); do
-    manifests+=$'\n---\n'$(node_manifest "k8s-master-00000000-$i" master "$node_version" "10.240.255.$((5 + i))")
+    manifests+=$'\n---\n'$(node_manifest "k8s-master-00000000-$i" master "$node_version" "10.244.$i.0/24" "10.240.255.$((5 + i))")
   done
   for ((i = 0; i < worker_count; i++)); do
-    manifests+=$'\n---\n'$(node_manifest "k8s-$node_pool-00000000-$i" agent "$node_version" "10.240.0.$((4 + i))")
+    manifests+=$'\n---\n'$(node_manifest "k8s-$node_pool-00000000-$i" agent "$node_version" "10.244.$((master_count + i)).0/24" "10.240.0.$((4 + i))")
   done
   printf '%s\n' "$manifests" | k apply -f - | sed 's/^/  /' >&2
   touch "$state/seeded"
@@ -511,15 +536,14 @@ cmd_start() {
     wait_readyz
   elif cluster_exists; then
     log "starting the existing cluster '$name' from $state (warm start)"
-    "$bin/kwokctl" start cluster --name "$name" --timeout "${timeout}s" 2>&1 | sed 's/^/  /' >&2
+    kwokctl start cluster --name "$name" --timeout "${timeout}s"
     write_kubeconfig
     wait_readyz
   else
     log "creating cluster '$name' in $state (cold start): etcd :$etcd_port, kube-apiserver :$apiserver_port"
     write_kwokctl_config
     settings >"$state/settings"
-    "$bin/kwokctl" create cluster --name "$name" --config "$state/kwokctl.yaml" --kubeconfig "" \
-      --timeout "${timeout}s" 2>&1 | sed 's/^/  /' >&2
+    kwokctl create cluster --name "$name" --config "$state/kwokctl.yaml" --kubeconfig "" --timeout "${timeout}s"
     write_kubeconfig
     wait_readyz
   fi
@@ -528,32 +552,67 @@ cmd_start() {
   log "cluster '$name' running after $((SECONDS - started))s: export KUBECONFIG=$local_kubeconfig"
 }
 
+# Sends TERM to the named components and waits up to 15 s for them to exit.
+stop_gracefully() {
+  local c pid pids="" waited=0
+  for c in "$@"; do
+    pid=$(cat "$workdir/pids/$c.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && alive "$pid"; then
+      kill "$pid" 2>/dev/null || true
+      pids+="$pid "
+    fi
+  done
+  while [ $waited -lt 15 ]; do
+    local left=""
+    for pid in $pids; do alive "$pid" && left+="$pid "; done
+    [ -z "$left" ] && return 0
+    [ $waited -eq 5 ] && log "  ... waiting for $* to exit"
+    waited=$((waited + 1))
+    sleep 1
+  done
+}
+
 cmd_stop() {
   if external_mode; then
     log "ASHK8S_KUBECONFIG is set: nothing to stop (the cluster behind $external_kubeconfig is not managed here)"
     return 0
   fi
+  local pids pid left waited=0
+  pids=$( (running_components | awk '{print $2}'; stray_pids) | sort -u)
   if ! cluster_exists; then
     log "no local cluster in $state"
-  elif [ "$(running_components | wc -l)" -eq 0 ]; then
+  elif [ -z "$pids" ]; then
     log "cluster '$name' is not running"
   else
-    log "stopping cluster '$name'"
-    "$bin/kwokctl" stop cluster --name "$name" 2>&1 | sed 's/^/  /' >&2 || true
+    log "stopping cluster '$name' (pids $(tr '\n' ' ' <<<"$pids"))"
+    # Graceful first (kwokctl stop sends KILL): clients of the API server, then it, then etcd.
+    stop_gracefully kwok-controller kube-scheduler kube-controller-manager
+    stop_gracefully kube-apiserver
+    stop_gracefully etcd
+    kwokctl stop cluster --name "$name" || true # removes the pid files, kills anything left
   fi
-  # Make sure nothing is left: components by pid file, then anything using the state dir.
-  local pids waited=0 pid
+  # Wait until every component has exited; TERM then KILL whatever is left (ours: found through our
+  # pid files or because its command line names our state dir).
   while :; do
-    pids=$( (running_components | awk '{print $2}'; stray_pids) | sort -u)
-    [ -z "$pids" ] && break
-    if [ $waited -ge 10 ]; then
-      log "killing leftover processes: $(tr "\n" " " <<<"$pids")"
-      for pid in $pids; do kill -9 "$pid" 2>/dev/null || true; done
-    elif [ $waited -eq 0 ]; then
-      for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-    fi
+    left=""
+    for pid in $pids $(stray_pids); do
+      alive "$pid" && left+="$pid "
+    done
+    [ -z "$left" ] && break
+    case $waited in
+      0) ;;
+      5) log "  ... waiting for $left to exit" ;;
+      10)
+        log "  sending TERM to $left"
+        for pid in $left; do kill "$pid" 2>/dev/null || true; done
+        ;;
+      20)
+        log "  sending KILL to $left"
+        for pid in $left; do kill -9 "$pid" 2>/dev/null || true; done
+        ;;
+      30) die "processes still alive: $left" ;;
+    esac
     waited=$((waited + 1))
-    [ $waited -gt 20 ] && die "processes still alive: $(tr "\n" " " <<<"$pids")"
     sleep 1
   done
   log "stopped: no cluster process left"
@@ -563,7 +622,7 @@ cmd_delete() {
   cmd_stop
   external_mode && return 0
   if [ -x "$bin/kwokctl" ] && cluster_exists; then
-    "$bin/kwokctl" delete cluster --name "$name" 2>&1 | sed 's/^/  /' >&2 || true
+    kwokctl delete cluster --name "$name" || true
   fi
   rm -rf "$state"
   [ -L "$local_kubeconfig" ] || rm -f "$local_kubeconfig"
@@ -618,8 +677,15 @@ need_running() {
 cmd_add_node() {
   [ $# -ge 1 ] || usage 2
   need_running
-  local node=$1 role=${2:-agent} version=${3:-$node_version}
-  node_manifest "$node" "$role" "$version" | k apply -f - >&2
+  local node=$1 role=${2:-agent} version=${3:-$node_version} cidr
+  cidr=$(k get node "$node" -o jsonpath='{.spec.podCIDR}' 2>/dev/null || true)
+  if [ -z "$cidr" ]; then # next free 10.244.N.0/24 (pod IPs that KWOK hands out on this node)
+    cidr="10.244.$(($( (k get nodes -o jsonpath='{range .items[*]}{.spec.podCIDR}{"\n"}{end}' |
+      awk -F. '/^10\.244\./ {print $3}'; echo -1) | sort -n | tail -1) + 1)).0/24"
+  fi
+  # InternalIP 10.240.1.<N+4> for pod CIDR 10.244.N.0/24 (the seeded nodes use 10.240.0.x/10.240.255.x)
+  node_manifest "$node" "$role" "$version" "$cidr" "10.240.1.$(($(cut -d. -f3 <<<"$cidr") % 250 + 4))" |
+    k apply -f - >&2
   log "node $node ($role, kubelet $version) added; KWOK marks it Ready within seconds"
 }
 

@@ -4,8 +4,8 @@ describe("GeneratedPassword provider", () => {
   test.each([16, 32, 64])(
     "creates %d characters from the alphabet, different every time",
     async (length) => {
-      const a = await provider.create({ length });
-      const b = await provider.create({ length });
+      const a = (await provider.create({ length })) as { id: string; outs: { result: string } };
+      const b = (await provider.create({ length })) as { id: string; outs: { result: string } };
       expect(a.outs.result).toHaveLength(length);
       expect([...a.outs.result].every((c) => ALPHABET.includes(c))).toBe(true);
       expect(a.outs.result).not.toBe(b.outs.result);
