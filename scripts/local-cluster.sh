@@ -52,7 +52,11 @@ die() {
 }
 
 usage() {
-  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  if [ "${1:-0}" -eq 0 ]; then
+    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  else
+    sed -n '4,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}/usage: /' >&2
+  fi
   exit "${1:-0}"
 }
 
@@ -102,24 +106,31 @@ running_components() {
   done
 }
 
-# Processes whose command line mentions our state dir (every component gets its paths from there).
+# kwokctl takes a pid file of a dead (or zombie) process for a running component: drop those.
+remove_stale_pid_files() {
+  local c pid
+  for c in "${components[@]}"; do
+    pid=$(cat "$workdir/pids/$c.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && ! alive "$pid"; then rm -f "$workdir/pids/$c.pid"; fi
+  done
+}
+
+# Component processes without (or with a stale) pid file: kwokctl runs every component from
+# $workdir/bin/<name>, so they are recognised by their executable path.
 stray_pids() {
   local pid args
   while read -r pid args; do
-    [ "$pid" = "$$" ] && continue
-    case "$args" in
-      *"$state/"*) case "$args" in *local-cluster.sh*) ;; *) echo "$pid" ;; esac ;;
-    esac
+    case "$args" in "$workdir/bin/"*) echo "$pid" ;; esac
   done < <(ps -eo pid=,args=)
 }
 
-readyz() { k get --raw /readyz >/dev/null 2>&1; }
+readyz() { "$bin/kubectl" --kubeconfig "$workdir/kubeconfig.yaml" get --raw /readyz >/dev/null 2>&1; }
 
 wait_readyz() {
   local started=$SECONDS next=0
   log "waiting for https://127.0.0.1:$apiserver_port/readyz"
   until readyz; do
-    if [ $((SECONDS - started)) -ge "$timeout" ] || ! running_components | grep -q '^kube-apiserver '; then
+    if [ $((SECONDS - started)) -ge "$timeout" ] || [[ $'\n'$(running_components) != *$'\n'"kube-apiserver "* ]]; then
       log "kube-apiserver log tail ($workdir/logs/kube-apiserver.log):"
       tail -n 20 "$workdir/logs/kube-apiserver.log" >&2 2>/dev/null || true
       die "API server not ready after $((SECONDS - started))s (see $workdir/logs)"
@@ -536,6 +547,7 @@ cmd_start() {
     wait_readyz
   elif cluster_exists; then
     log "starting the existing cluster '$name' from $state (warm start)"
+    remove_stale_pid_files
     kwokctl start cluster --name "$name" --timeout "${timeout}s"
     write_kubeconfig
     wait_readyz
@@ -592,7 +604,7 @@ cmd_stop() {
     kwokctl stop cluster --name "$name" || true # removes the pid files, kills anything left
   fi
   # Wait until every component has exited; TERM then KILL whatever is left (ours: found through our
-  # pid files or because its command line names our state dir).
+  # pid files or because it runs a binary from this cluster's bin folder).
   while :; do
     left=""
     for pid in $pids $(stray_pids); do
@@ -632,7 +644,9 @@ cmd_delete() {
 cmd_status() {
   if external_mode; then
     log "external cluster: ASHK8S_KUBECONFIG=$external_kubeconfig"
-    "${bin}/kubectl" --kubeconfig "$external_kubeconfig" version 2>&1 || true
+    local kubectl=$bin/kubectl
+    [ -x "$kubectl" ] || kubectl=kubectl
+    "$kubectl" --kubeconfig "$external_kubeconfig" --request-timeout=10s version 2>&1 || true
     return 0
   fi
   if ! cluster_exists; then
@@ -650,7 +664,7 @@ cmd_status() {
       log "  $c: stopped"
     fi
   done
-  if [ -n "$running" ] && [ -f "$local_kubeconfig" ] && readyz; then
+  if [ -n "$running" ] && readyz; then
     log "API server https://127.0.0.1:$apiserver_port ready; kubeconfig: $local_kubeconfig"
     k get nodes -o wide >&2 || true
     return 0
