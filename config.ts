@@ -444,7 +444,10 @@ export function parseConfig(
   for (const [fullKey, text] of Object.entries(raw)) {
     const [ns, key] = splitKey(fullKey);
     if (ns !== PROJECT) continue; // provider or pulumi: keys belong to their owners
-    values[key] = decode(text);
+    const value = decode(text);
+    // Pulumi.yaml gives every optional key an empty default ({} or ""): that means unset.
+    if (value === "" || (isPlainObject(value) && Object.keys(value).length === 0)) continue;
+    values[key] = value;
   }
 
   const kind = values.kind;
@@ -568,6 +571,10 @@ function deriveStamp(stack: string, s: StampSettings, secret: Secret): StampConf
     helperVm: { ...s.helperVm, dnsLabel: s.helperVm.dnsLabel ?? `${stack}-aks-helper` },
     servicePrincipalSecret: secret,
   };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function splitKey(fullKey: string): [string, string] {

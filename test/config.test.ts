@@ -472,6 +472,21 @@ describe("global and local validation", () => {
     });
   });
 
+  test("empty defaults injected from the Pulumi.yaml schema count as unset", () => {
+    const empty = Object.fromEntries(
+      ["azureStack", "cluster", "helperVm", "trafficManager", "azure", "logAnalytics"].map((k) => [
+        `${P}:${k}`,
+        "{}",
+      ]),
+    );
+    const { config } = parseConfig(
+      "local",
+      { ...empty, [`${P}:kind`]: "local", [`${P}:servicePrincipalSecret`]: "" },
+      [`${P}:servicePrincipalSecret`],
+    );
+    expect(config.kind).toBe("local");
+  });
+
   test("keys of other namespaces (providers, pulumi:) are left to their owners", () => {
     const { config } = parseConfig(
       "local",

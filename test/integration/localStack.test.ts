@@ -19,7 +19,7 @@ afterAll(() => {
 
 test("pulumi up creates the ratings app", () => {
   const up = stack.pulumi("up", "--yes", "--skip-preview");
-  expect(up.code).toBe(0);
+  expect({ code: up.code, output: up.code === 0 ? "" : show(up) }).toEqual({ code: 0, output: "" });
   const deployments = kubectlJson<Any>(["-n", ns, "get", "deployments"]).items.map(
     (d: Any) => d.metadata.name,
   );
@@ -70,7 +70,10 @@ test("HPA targets ratings-web 1..10 at 80 %, policies and budgets exist, the PVC
 
 test("a second preview shows no changes", () => {
   const preview = stack.pulumi("preview", "--expect-no-changes");
-  expect(preview.code).toBe(0);
+  expect({ code: preview.code, output: preview.code === 0 ? "" : show(preview) }).toEqual({
+    code: 0,
+    output: "",
+  });
 });
 
 const drifts: [string, () => void, () => boolean][] = [
