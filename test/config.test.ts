@@ -433,7 +433,7 @@ describe("global and local validation", () => {
     [
       "Azure location missing",
       global({ azure: { location: undefined } }),
-      "azure.location: is missing; is required (string)",
+      "azure: is missing; is required (object)",
     ],
     [
       "probe path",

@@ -18,7 +18,7 @@ export function stackNames(): string[] {
   return fs
     .readdirSync(ROOT)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
+    .filter((s): s is string => s !== undefined && !s.startsWith("it-")) // it-*: test stacks
     .sort();
 }
 
