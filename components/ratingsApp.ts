@@ -30,7 +30,17 @@ export class RatingsApp extends pulumi.ComponentResource {
   public readonly apiUrl: string;
 
   constructor(name: string, args: RatingsAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ash-ha-kubernetes:app:RatingsApp", name, {}, opts);
+    // Pulumi owns these objects: a field another manager took over (e.g. `kubectl scale`) is
+    // taken back on the next `pulumi up` instead of failing with a server-side apply conflict.
+    super(
+      "ash-ha-kubernetes:app:RatingsApp",
+      name,
+      {},
+      {
+        ...opts,
+        transformations: [...(opts?.transformations ?? []), forceOwnership],
+      },
+    );
     const child = { parent: this };
     const { app, stamp } = args;
     const ns = app.namespace;
@@ -283,4 +293,23 @@ export class RatingsApp extends pulumi.ComponentResource {
       apiUrl: this.apiUrl,
     });
   }
+}
+
+/** Adds `pulumi.com/patchForce: "true"` to every Kubernetes object of the component. */
+function forceOwnership(
+  args: pulumi.ResourceTransformationArgs,
+): pulumi.ResourceTransformationResult | undefined {
+  if (!args.type.startsWith("kubernetes:") || args.type.startsWith("pulumi:providers"))
+    return undefined;
+  const metadata = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
+  return {
+    props: {
+      ...args.props,
+      metadata: {
+        ...metadata,
+        annotations: { ...metadata.annotations, "pulumi.com/patchForce": "true" },
+      },
+    },
+    opts: args.opts,
+  };
 }

@@ -10,6 +10,5 @@ export PULUMI_HOME="${PULUMI_HOME:-$ASHK8S_ROOT/.toolchain/pulumi-home}"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_DISABLE_REGISTRY_RESOLVE=true
-export PULUMI_SKIP_CONFIRMATIONS=true
 # The terraform-provider bridge plugin's version, as built in toolchain/modules/pulumi-terraform-bridge.
 export ASHK8S_TF_BRIDGE_VERSION=0.0.0-bridge.3.128.0

@@ -61,7 +61,6 @@ export class LocalStack {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-      PULUMI_SKIP_CONFIRMATIONS: "true",
       KUBECONFIG,
     };
   }
