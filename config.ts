@@ -487,9 +487,12 @@ export function parseConfig(
   let config: Config | undefined;
   if (parsed.success) {
     if (kind === "stamp") {
-      const stamp = parsed.data as StampSettings;
-      problems.push(...checkStamp(stack, stamp, warnings));
-      config = deriveStamp(stack, stamp, new Secret(secrets.servicePrincipalSecret ?? ""));
+      config = deriveStamp(
+        stack,
+        parsed.data as StampSettings,
+        new Secret(secrets.servicePrincipalSecret ?? ""),
+      );
+      problems.push(...checkStamp(stack, config, warnings));
     } else {
       config = { ...(parsed.data as object), stack } as Config;
     }
@@ -499,7 +502,7 @@ export function parseConfig(
 }
 
 /** Cross-field rules of a stamp that a per-field schema cannot express. */
-function checkStamp(stack: string, s: StampSettings, warnings: string[]): string[] {
+function checkStamp(stack: string, s: StampConfig, warnings: string[]): string[] {
   const problems: string[] = [];
   const { cluster, azureStack } = s;
   if (!STAMP_NAME.test(stack)) {
@@ -538,8 +541,7 @@ function checkStamp(stack: string, s: StampSettings, warnings: string[]): string
       `cluster: ${nodes} nodes (masters + workers) exceed cluster.maxNodes ${cluster.maxNodes}; the practical ASH ceiling is 50 per subscription (raise cluster.maxNodes explicitly if your quota allows more)`,
     );
   }
-  const portal =
-    s.azureStack.portalUrl ?? defaultPortal(azureStack.location, azureStack.externalFqdn);
+  const portal = azureStack.portalUrl;
   const expectedPrefix = `https://portal.${azureStack.location}.`;
   if (!portal.startsWith(expectedPrefix)) {
     problems.push(

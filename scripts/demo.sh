@@ -27,7 +27,7 @@ if [ "${1:-up}" = down ]; then
   exit 0
 fi
 
-say "1/4 toolchain and npm dependencies (first run builds Go tools: 10-25 min on 2 cores)"
+say "1/4 toolchain and npm dependencies (first run builds Go tools: 30-60 min on 2 cores, cached afterwards)"
 bash scripts/ensure-deps.sh all
 say "2/4 local control plane"
 scripts/local-cluster.sh start
