@@ -216,6 +216,18 @@ const azureStackSchema = z.strictObject({
   portalUrl: httpsUrl("stamp's user portal").optional(),
   /** Identity system of the stamp: azure_ad or adfs. Defaults to azure_ad. */
   identitySystem: z.enum(["azure_ad", "adfs"]).default("azure_ad"),
+  /**
+   * ARM token audience of the stamp: `authentication.audiences[0]` of
+   * `<armEndpoint>/metadata/endpoints?api-version=1.0`. It goes into the cluster definition so
+   * aks-engine needs no metadata call.
+   */
+  tokenAudience: httpsUrl(
+    "stamp's ARM token audience (authentication.audiences[0] of its metadata endpoint)",
+  ),
+  /** Sign-in endpoint. Defaults to https://login.microsoftonline.com/ (azure_ad) or https://adfs.<location>.<externalFqdn>/adfs/ (adfs). */
+  activeDirectoryEndpoint: httpsUrl("identity provider's sign-in endpoint").optional(),
+  /** Graph endpoint. Defaults to https://graph.windows.net/ (azure_ad) or https://graph.<location>.<externalFqdn>/ (adfs). */
+  graphEndpoint: httpsUrl("Graph endpoint").optional(),
   subscriptionId: uuid,
   tenantId: uuid,
   /** Service principal (client) id; its secret is the secret key `servicePrincipalSecret`. */
@@ -409,16 +421,32 @@ export type StampConfig = StampSettings & {
     portalUrl: string;
     /** ARM metadata host for the azurestack provider (host part of armEndpoint). */
     metadataHost: string;
+    activeDirectoryEndpoint: string;
+    graphEndpoint: string;
   };
   helperVm: HelperVmConfig & { dnsLabel: string };
   /** The service principal's client secret. */
   servicePrincipalSecret: Secret;
+  /** The service principal's certificate and private key (PEM) for aks-engine's ARM sign-in. */
+  servicePrincipalCertificate: Secret;
 };
 
 export type Config = StampConfig | GlobalConfig | LocalConfig;
 
-/** Keys that are read as secrets, never as plain values. */
-export const SECRET_KEYS = ["servicePrincipalSecret"] as const;
+/**
+ * Keys that are read as secrets, never as plain values, with the stack kinds that need them and
+ * how to set them. Every listed key is required for its kinds and refused for the others.
+ */
+export const SECRET_KEYS: Readonly<Record<string, { kinds: readonly string[]; what: string }>> = {
+  servicePrincipalSecret: {
+    kinds: ["stamp"],
+    what: "the service principal's client secret (the cluster's cloud provider credential)",
+  },
+  servicePrincipalCertificate: {
+    kinds: ["stamp"],
+    what: "the service principal's certificate and private key in one PEM (aks-engine signs in to ARM with it, so no secret goes on its command line)",
+  },
+};
 
 const KINDS = { stamp: stampSchema, global: globalSchema, local: localSchema } as const;
 
@@ -458,40 +486,39 @@ export function parseConfig(
   }
 
   const secrets: Record<string, string> = {};
-  for (const key of SECRET_KEYS) {
+  for (const [key, { kinds, what }] of Object.entries(SECRET_KEYS)) {
     if (key in values) {
       if (!secretKeys.includes(`${PROJECT}:${key}`)) {
         problems.push(
           `${key}: is stored in plaintext; set it with \`pulumi config set --secret ${key}\` so it is encrypted`,
         );
       }
+      if (!kinds.includes(kind)) {
+        problems.push(`${key}: is only used by ${kinds.join(", ")} stacks, not by kind ${kind}`);
+      }
       secrets[key] = String(values[key]);
       delete values[key];
+    } else if (kinds.includes(kind)) {
+      problems.push(`${key}: is missing; set ${what} with \`pulumi config set --secret ${key}\``);
     }
+  }
+  if (secrets.servicePrincipalCertificate !== undefined) {
+    problems.push(...checkCertificateBundle(secrets.servicePrincipalCertificate));
   }
 
   const parsed = KINDS[kind as keyof typeof KINDS].safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(describeIssue(issue, values));
   }
-  if (kind !== "stamp" && Object.keys(secrets).length > 0) {
-    problems.push(`servicePrincipalSecret: is only used by stamp stacks, not by kind ${kind}`);
-  }
-  if (kind === "stamp" && !("servicePrincipalSecret" in secrets)) {
-    problems.push(
-      "servicePrincipalSecret: is missing; set the service principal's client secret with `pulumi config set --secret servicePrincipalSecret`",
-    );
-  }
 
   const warnings: string[] = [];
   let config: Config | undefined;
   if (parsed.success) {
     if (kind === "stamp") {
-      config = deriveStamp(
-        stack,
-        parsed.data as StampSettings,
-        new Secret(secrets.servicePrincipalSecret ?? ""),
-      );
+      config = deriveStamp(stack, parsed.data as StampSettings, {
+        servicePrincipalSecret: new Secret(secrets.servicePrincipalSecret ?? ""),
+        servicePrincipalCertificate: new Secret(secrets.servicePrincipalCertificate ?? ""),
+      });
       problems.push(...checkStamp(stack, config, warnings));
     } else {
       config = { ...(parsed.data as object), stack } as Config;
@@ -555,10 +582,27 @@ function defaultPortal(location: string, fqdn: string): string {
   return `https://portal.${location}.${fqdn}/`;
 }
 
-function deriveStamp(stack: string, s: StampSettings, secret: Secret): StampConfig {
+/** The certificate bundle must hold one certificate and its private key; never echo its content. */
+function checkCertificateBundle(pem: string): string[] {
+  const hasCert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem);
+  const hasKey =
+    /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/.test(pem);
+  if (hasCert && hasKey) return [];
+  return [
+    `servicePrincipalCertificate: [secret] must be one PEM holding a CERTIFICATE block and a PRIVATE KEY block (missing: ${[hasCert ? "" : "CERTIFICATE", hasKey ? "" : "PRIVATE KEY"].filter(Boolean).join(", ")})`,
+  ];
+}
+
+function deriveStamp(
+  stack: string,
+  s: StampSettings,
+  secrets: Pick<StampConfig, "servicePrincipalSecret" | "servicePrincipalCertificate">,
+): StampConfig {
   const armEndpoint =
     s.azureStack.armEndpoint ??
     `https://management.${s.azureStack.location}.${s.azureStack.externalFqdn}`;
+  const where = `${s.azureStack.location}.${s.azureStack.externalFqdn}`;
+  const adfs = s.azureStack.identitySystem === "adfs";
   return {
     ...s,
     stack,
@@ -569,9 +613,15 @@ function deriveStamp(stack: string, s: StampSettings, secret: Secret): StampConf
       portalUrl:
         s.azureStack.portalUrl ?? defaultPortal(s.azureStack.location, s.azureStack.externalFqdn),
       metadataHost: new URL(armEndpoint).host,
+      activeDirectoryEndpoint:
+        s.azureStack.activeDirectoryEndpoint ??
+        (adfs ? `https://adfs.${where}/adfs/` : "https://login.microsoftonline.com/"),
+      graphEndpoint:
+        s.azureStack.graphEndpoint ??
+        (adfs ? `https://graph.${where}/` : "https://graph.windows.net/"),
     },
     helperVm: { ...s.helperVm, dnsLabel: s.helperVm.dnsLabel ?? `${stack}-aks-helper` },
-    servicePrincipalSecret: secret,
+    ...secrets,
   };
 }
 

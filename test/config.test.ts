@@ -39,6 +39,13 @@ describe("shipped stack files", () => {
     expect(parsed.stack).toBe(stack);
   });
 
+  test("an ADFS stamp derives its sign-in and Graph endpoints from the stamp's domain", () => {
+    const raw = readStackFile("munich");
+    const c = parseConfig("munich", raw.config, raw.secretKeys).config as StampConfig;
+    expect(c.azureStack.activeDirectoryEndpoint).toBe("https://adfs.munich.ash.fabrikam.de/adfs/");
+    expect(c.azureStack.graphEndpoint).toBe("https://graph.munich.ash.fabrikam.de/");
+  });
+
   test("the two stamps differ in location, FQDN, DNS prefix and sizes", () => {
     const [sea, muc] = ["seattle", "munich"].map((s) => {
       const raw = readStackFile(s);
@@ -62,6 +69,8 @@ describe("shipped stack files", () => {
     expect(c.cluster.networkPlugin).toBe("kubenet");
     expect(c.cluster.maxNodes).toBe(50);
     expect(c.helperVm.dnsLabel).toBe("seattle-aks-helper");
+    expect(c.azureStack.activeDirectoryEndpoint).toBe("https://login.microsoftonline.com/");
+    expect(c.azureStack.graphEndpoint).toBe("https://graph.windows.net/");
     expect(c.app.webAutoscaling).toEqual({
       minReplicas: 1,
       maxReplicas: 10,
@@ -150,7 +159,30 @@ describe("stamp validation: one row per rule, exact message", () => {
     [
       "client secret missing",
       stamp({}, ["servicePrincipalSecret"]),
-      "servicePrincipalSecret: is missing; set the service principal's client secret with `pulumi config set --secret servicePrincipalSecret`",
+      "servicePrincipalSecret: is missing; set the service principal's client secret (the cluster's cloud provider credential) with `pulumi config set --secret servicePrincipalSecret`",
+    ],
+    [
+      "certificate missing",
+      stamp({}, ["servicePrincipalCertificate"]),
+      "servicePrincipalCertificate: is missing; set the service principal's certificate and private key in one PEM (aks-engine signs in to ARM with it, so no secret goes on its command line) with `pulumi config set --secret servicePrincipalCertificate`",
+    ],
+    [
+      "certificate without its private key (content never echoed)",
+      stamp({
+        servicePrincipalCertificate:
+          "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n",
+      }),
+      "servicePrincipalCertificate: [secret] must be one PEM holding a CERTIFICATE block and a PRIVATE KEY block (missing: PRIVATE KEY)",
+    ],
+    [
+      "token audience missing",
+      stamp({ azureStack: { tokenAudience: undefined } }),
+      "azureStack.tokenAudience: is missing; is required (string)",
+    ],
+    [
+      "token audience not https",
+      stamp({ azureStack: { tokenAudience: "http://management.contoso.onmicrosoft.com/x" } }),
+      'azureStack.tokenAudience: "http://management.contoso.onmicrosoft.com/x" must be an https:// URL of the stamp\'s ARM token audience (authentication.audiences[0] of its metadata endpoint)',
     ],
     [
       "dnsPrefix too short",
@@ -357,6 +389,7 @@ describe("stamp validation: one row per rule, exact message", () => {
       }),
     );
     expect(problems).toHaveLength(3);
+    // no secret keys marked secret: both secrets are reported as plaintext, plus the master count
     const error = (() => {
       try {
         parseConfig("seattle", stamp({ cluster: { masterCount: 4 } }).config, []);
@@ -366,7 +399,7 @@ describe("stamp validation: one row per rule, exact message", () => {
       return undefined;
     })();
     expect(error?.message).toMatch(
-      /^Invalid configuration for stack "seattle" \(2 problems\):\n {2}- /,
+      /^Invalid configuration for stack "seattle" \(3 problems\):\n {2}- /,
     );
   });
 

@@ -22,14 +22,30 @@ export function stackNames(): string[] {
     .sort();
 }
 
-/** The stack's config as Pulumi passes it: objects as JSON text, `secure:` values marked secret. */
+/** A well-formed but fake certificate bundle standing in for `servicePrincipalCertificate`. */
+export const TEST_CERTIFICATE_BUNDLE = [
+  "-----BEGIN CERTIFICATE-----",
+  "VEVTVCBDRVJUSUZJQ0FURQ==",
+  "-----END CERTIFICATE-----",
+  "-----BEGIN PRIVATE KEY-----",
+  "VEVTVCBLRVk=",
+  "-----END PRIVATE KEY-----",
+  "",
+].join("\n");
+
+/**
+ * The stack's config as Pulumi passes it: objects as JSON text, `secure:` values marked secret.
+ * Secret values are `secretValue`, except the certificate bundle, which gets a well-formed fake PEM.
+ */
 export function readStackFile(stack: string, secretValue = "s3cr3t-test-value"): StackFile {
   const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) ?? {};
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries<unknown>(doc.config ?? {})) {
     if (value && typeof value === "object" && "secure" in (value as object)) {
-      config[key] = secretValue;
+      config[key] = key.endsWith(":servicePrincipalCertificate")
+        ? TEST_CERTIFICATE_BUNDLE
+        : secretValue;
       secretKeys.push(key);
     } else {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
