@@ -1,0 +1,166 @@
+/**
+ * Which aks-engine action a change of a stamp's cluster needs (design.md section 4). Pure: the
+ * cluster resource's provider calls it in `diff` (so a preview shows the plan, or stops on a
+ * refusal before anything runs) and again in `update`.
+ */
+
+/** The parts of a cluster that aks-engine actions change or that must never change. */
+export interface ClusterSpec {
+  location: string;
+  dnsPrefix: string;
+  masterCount: number;
+  kubernetesVersion: string;
+  networkPlugin: string;
+  pools: { name: string; count: number; vmSize: string }[];
+}
+
+export type ClusterStep =
+  | { action: "upgrade"; version: string; force: boolean; reason: string }
+  | { action: "scale"; pool: string; from: number; to: number };
+
+export type ClusterPlan =
+  { kind: "deploy" } | { kind: "none" } | { kind: "change"; steps: ClusterStep[] };
+
+/** A change aks-engine cannot make in place; nothing must run. */
+export class PlanRefusal extends Error {
+  constructor(readonly reasons: string[]) {
+    super(`The cluster change is refused, nothing was changed:\n  - ${reasons.join("\n  - ")}`);
+    this.name = "PlanRefusal";
+  }
+}
+
+/** Parses `1.34.4` into numbers; throws on anything else. */
+export function parseVersion(version: string): [number, number, number] {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  if (!m) throw new Error(`"${version}" is not a Kubernetes version such as 1.34.4`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/** Negative, zero or positive like a comparator. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [parseVersion(a), parseVersion(b)];
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+}
+
+/** Why `from` -> `to` is not an aks-engine upgrade, or undefined when it is one. */
+export function upgradeRefusal(from: string, to: string): string | undefined {
+  const [a, b] = [parseVersion(from), parseVersion(to)];
+  if (compareVersions(from, to) > 0) {
+    return `cluster.kubernetesVersion: ${from} -> ${to} is a downgrade; aks-engine cannot downgrade a cluster (keep ${from} or a newer version)`;
+  }
+  if (a[0] !== b[0] || b[1] > a[1] + 1) {
+    return `cluster.kubernetesVersion: ${from} -> ${to} skips a minor version; aks-engine upgrades to the next patch or the next minor only (upgrade to 1.${a[1] + 1}.x first)`;
+  }
+  return undefined;
+}
+
+/**
+ * Plans the change from the cluster as it is (`current`, undefined when not deployed yet) to the
+ * desired one. `credentialsChanged` says the service principal secret was rotated: the documented
+ * fix is an upgrade forced to the same version, carrying the new secret onto every node.
+ * Throws PlanRefusal (all reasons at once) when the change cannot be made in place.
+ */
+export function planClusterChange(
+  current: ClusterSpec | undefined,
+  desired: ClusterSpec,
+  credentialsChanged = false,
+): ClusterPlan {
+  if (!current) return { kind: "deploy" };
+  const refusals: string[] = [];
+  if (current.location !== desired.location) {
+    refusals.push(
+      `azureStack.location: "${current.location}" -> "${desired.location}" cannot change in place; a cluster lives in one stamp (deploy a new stamp stack instead)`,
+    );
+  }
+  if (current.dnsPrefix !== desired.dnsPrefix) {
+    refusals.push(
+      `cluster.dnsPrefix: "${current.dnsPrefix}" -> "${desired.dnsPrefix}" cannot change in place; the API server name and certificates are built from it (keep "${current.dnsPrefix}")`,
+    );
+  }
+  if (current.masterCount !== desired.masterCount) {
+    refusals.push(
+      `cluster.masterCount: ${current.masterCount} -> ${desired.masterCount} cannot change in place; aks-engine cannot add or remove masters of a deployed cluster (keep ${current.masterCount})`,
+    );
+  }
+  if (current.networkPlugin !== desired.networkPlugin) {
+    refusals.push(
+      `cluster.networkPlugin: "${current.networkPlugin}" -> "${desired.networkPlugin}" cannot change in place (keep "${current.networkPlugin}")`,
+    );
+  }
+  const currentPools = new Map(current.pools.map((p) => [p.name, p]));
+  const desiredPools = new Map(desired.pools.map((p) => [p.name, p]));
+  for (const name of currentPools.keys()) {
+    if (!desiredPools.has(name)) {
+      refusals.push(
+        `cluster.pools: pool "${name}" is missing; removing a pool is not something aks-engine scale can do (scale it down instead, minimum 1)`,
+      );
+    }
+  }
+  for (const [name, pool] of desiredPools) {
+    const was = currentPools.get(name);
+    if (!was) {
+      refusals.push(
+        `cluster.pools: pool "${name}" is new; adding a pool to a deployed cluster is not supported by this program (deploy it with the cluster, or use a new stamp)`,
+      );
+    } else if (was.vmSize !== pool.vmSize) {
+      refusals.push(
+        `cluster.pools.${name}.vmSize: "${was.vmSize}" -> "${pool.vmSize}" cannot change in place (keep "${was.vmSize}")`,
+      );
+    }
+  }
+  const versionChanged = current.kubernetesVersion !== desired.kubernetesVersion;
+  if (versionChanged) {
+    const why = upgradeRefusal(current.kubernetesVersion, desired.kubernetesVersion);
+    if (why) refusals.push(why);
+  }
+  if (refusals.length > 0) throw new PlanRefusal(refusals);
+
+  const steps: ClusterStep[] = [];
+  if (versionChanged) {
+    steps.push({
+      action: "upgrade",
+      version: desired.kubernetesVersion,
+      force: false,
+      reason: `Kubernetes ${current.kubernetesVersion} -> ${desired.kubernetesVersion}${credentialsChanged ? " (also applies the rotated service principal secret)" : ""}`,
+    });
+  } else if (credentialsChanged) {
+    steps.push({
+      action: "upgrade",
+      version: desired.kubernetesVersion,
+      force: true,
+      reason: `service principal secret rotated: forced upgrade to the same version ${desired.kubernetesVersion} rewrites the credentials on every node`,
+    });
+  }
+  for (const [name, pool] of desiredPools) {
+    const from = currentPools.get(name)!.count;
+    if (from !== pool.count) steps.push({ action: "scale", pool: name, from, to: pool.count });
+  }
+  return steps.length === 0 ? { kind: "none" } : { kind: "change", steps };
+}
+
+/** One line per step, for previews and logs. */
+export function describePlan(plan: ClusterPlan): string[] {
+  switch (plan.kind) {
+    case "deploy":
+      return ["deploy the cluster (aks-engine-azurestack deploy)"];
+    case "none":
+      return [];
+    case "change":
+      return plan.steps.map((s) =>
+        s.action === "scale"
+          ? `scale pool ${s.pool} from ${s.from} to ${s.to} nodes (aks-engine-azurestack scale)`
+          : `upgrade${s.force ? " --force" : ""} to ${s.version}: ${s.reason} (aks-engine-azurestack upgrade)`,
+      );
+  }
+}
+
+/** Kubernetes versions listed by `get-versions -o json`, ascending. */
+export function supportedVersionsFrom(getVersionsJson: string): string[] {
+  const parsed = JSON.parse(getVersionsJson) as {
+    orchestrators?: { orchestratorType?: string; orchestratorVersion?: string }[];
+  };
+  return (parsed.orchestrators ?? [])
+    .filter((o) => o.orchestratorType === "Kubernetes" && o.orchestratorVersion)
+    .map((o) => o.orchestratorVersion!)
+    .sort(compareVersions);
+}
