@@ -1,0 +1,146 @@
+/**
+ * The helper VM's cloud-init: rendered from config, secret-free, and its bootstrap script run for
+ * real (curl over file:// URLs into a scratch prefix) to prove the checksum refusal.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import {
+  BOOTSTRAP_MARKER,
+  bootstrapSettings,
+  renderBootstrapScript,
+  renderCloudInit,
+} from "../lib/cloudInit";
+import { stampConfig } from "./stampConfigs";
+
+const seattle = stampConfig("seattle", {}, "sp-secret-value");
+const munich = stampConfig("munich", {}, "sp-secret-value");
+
+describe("rendered cloud-init", () => {
+  const doc = parse(renderCloudInit(bootstrapSettings(seattle)));
+  const script = doc.write_files[0].content as string;
+
+  test("is a cloud-config that disables password login and runs the bootstrap", () => {
+    expect(renderCloudInit(bootstrapSettings(seattle))).toMatch(/^#cloud-config\n/);
+    expect(doc.ssh_pwauth).toBe(false);
+    expect(doc.runcmd).toEqual([["bash", "/opt/ashk8s/bootstrap.sh"]]);
+    expect(doc.write_files[0]).toMatchObject({
+      path: "/opt/ashk8s/bootstrap.sh",
+      permissions: "0755",
+    });
+  });
+
+  test("checks the pinned SHA-256 of both downloads", () => {
+    expect(script).toContain(
+      `'${seattle.helperVm.aksEngine.url}' '${seattle.helperVm.aksEngine.sha256}'`,
+    );
+    expect(script).toContain(
+      `'${seattle.helperVm.kubectl.url}' '${seattle.helperVm.kubectl.sha256}'`,
+    );
+    expect(script).toContain("sha256sum -c");
+  });
+
+  test("trusts the stamp CA that waagent provides", () => {
+    expect(script).toContain("/var/lib/waagent/Certificates.pem");
+    expect(script).toContain("update-ca-certificates");
+  });
+
+  test("contains no secret", () => {
+    for (const c of [seattle, munich]) {
+      const text = renderCloudInit(bootstrapSettings(c));
+      expect(text).not.toContain("sp-secret-value");
+      expect(text).not.toContain(c.servicePrincipalCertificate.reveal().split("\n")[1]);
+      expect(text).not.toMatch(/PRIVATE KEY/);
+    }
+  });
+
+  test("a disconnected stamp's internal mirror URL is the one downloaded", () => {
+    const text = renderCloudInit(bootstrapSettings(munich));
+    expect(munich.helperVm.aksEngine.url).not.toContain("github.com");
+    expect(text).toContain(munich.helperVm.aksEngine.url);
+    expect(text).not.toContain("github.com");
+  });
+
+  test("an extra CA bundle from config is written and trusted", () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----";
+    const c = stampConfig("seattle", { azureStack: { caCertificatePem: pem } });
+    const files = parse(renderCloudInit(bootstrapSettings(c))).write_files;
+    expect(files[1]).toEqual({
+      path: "/etc/ashk8s/extra-ca.pem",
+      permissions: "0644",
+      content: `${pem}\n`,
+    });
+  });
+});
+
+describe("bootstrap script, run for real in a scratch prefix", () => {
+  let dir: string;
+  let tarball: string;
+  let kubectl: string;
+  const sha = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-"));
+    const release = path.join(dir, "src", "aks-engine-azurestack-release-v0.85.0-linux-amd64");
+    fs.mkdirSync(release, { recursive: true });
+    fs.writeFileSync(path.join(release, "aks-engine-azurestack"), "#!/bin/sh\necho aks-engine\n");
+    tarball = path.join(dir, "release.tar.gz");
+    execFileSync("tar", ["-czf", tarball, "-C", path.join(dir, "src"), path.basename(release)]);
+    kubectl = path.join(dir, "kubectl");
+    fs.writeFileSync(kubectl, "#!/bin/sh\necho kubectl\n");
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function run(aksSha: string) {
+    const prefix = fs.mkdtempSync(path.join(dir, "root-"));
+    fs.mkdirSync(path.join(prefix, "var/lib/waagent"), { recursive: true });
+    fs.writeFileSync(path.join(prefix, "var/lib/waagent/Certificates.pem"), "stamp CA");
+    const script = renderBootstrapScript({
+      aksEngine: { version: "v0.85.0", url: `file://${tarball}`, sha256: aksSha },
+      kubectl: { version: "v1.34.4", url: `file://${kubectl}`, sha256: sha(kubectl) },
+      adminUsername: "azureuser",
+    });
+    const result = spawnSync("bash", ["-c", script], {
+      env: { ...process.env, ASHK8S_PREFIX: prefix },
+      encoding: "utf8",
+    });
+    return { prefix, ...result };
+  }
+
+  test("installs both binaries, trusts the CA and writes the marker when checksums match", () => {
+    const r = run(sha(tarball));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const bin = path.join(r.prefix, "usr/local/bin");
+    expect(execFileSync(path.join(bin, "aks-engine-azurestack"), { encoding: "utf8" })).toBe(
+      "aks-engine\n",
+    );
+    expect(fs.statSync(path.join(bin, "kubectl")).mode & 0o777).toBe(0o755);
+    expect(
+      fs.readFileSync(
+        path.join(r.prefix, "usr/local/share/ca-certificates/azurestack-stamp-ca.crt"),
+        "utf8",
+      ),
+    ).toBe("stamp CA");
+    expect(fs.readFileSync(path.join(r.prefix, BOOTSTRAP_MARKER), "utf8")).toBe(
+      `aks-engine-azurestack v0.85.0 ${sha(tarball)}\nkubectl v1.34.4 ${sha(kubectl)}\n`,
+    );
+  });
+
+  test("refuses the release when its SHA-256 differs, installing nothing", () => {
+    const wrong = "0".repeat(64);
+    const r = run(wrong);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `refusing file://${tarball}: SHA-256 ${sha(tarball)} is not the pinned ${wrong}`,
+    );
+    expect(fs.existsSync(path.join(r.prefix, "usr/local/bin/aks-engine-azurestack"))).toBe(false);
+    expect(
+      fs.existsSync(path.join(r.prefix, "opt/aks-engine-azurestack/release.tar.gz.part")),
+    ).toBe(false);
+    expect(fs.existsSync(path.join(r.prefix, BOOTSTRAP_MARKER))).toBe(false);
+  });
+});
