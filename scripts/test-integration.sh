@@ -7,6 +7,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/../toolchain/env.sh"
 cd "$ASHK8S_ROOT"
 started=$(date +%s)
 bash scripts/ensure-deps.sh all
+# The loopback helper tests need a real sshd (Debian openssh-server); install it when missing.
+if [ ! -x /usr/sbin/sshd ]; then
+  echo "[it] installing openssh-server (Debian package) for the loopback helper tests"
+  if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
+  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y --no-install-recommends openssh-server >/dev/null
+fi
 if scripts/local-cluster.sh status >/dev/null 2>&1; then
   echo "[it] using the running local control plane"
 else

@@ -1,0 +1,205 @@
+/**
+ * The dynamic provider behind `AksEngineCluster`: it drives aks-engine-azurestack on the helper VM
+ * over SSH. `diff` plans (planClusterChange) so a preview shows the action or stops on a refusal
+ * before anything runs; `create`/`update` run the planned commands; `read` (pulumi refresh) asks
+ * the cluster for its real node counts and version, so out-of-band changes show up as drift and
+ * the next `pulumi up` reconciles them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, describePlan, planClusterChange } from "./clusterPlan";
+import {
+  HelperContext,
+  HelperOperation,
+  observeNodes,
+  ObservedCluster,
+  parseHelperReport,
+  renderHelperScript,
+} from "./helperCommands";
+import { HelperAddress, runOnHelper } from "./helperSsh";
+
+/** Inputs of the cluster resource (plain values; the secret ones are wrapped by the component). */
+export interface ClusterResourceInputs {
+  helper: HelperAddress;
+  helperPrivateKey: string;
+  context: HelperContext;
+  /** Desired cluster shape (planning input). */
+  spec: ClusterSpec;
+  /** The cluster definition JSON for the first deploy (holds the client secret). */
+  apiModel: string;
+  servicePrincipalSecret: string;
+  servicePrincipalCertificate: string;
+}
+
+/** State of the cluster resource: its inputs plus what the cluster reported. */
+export interface ClusterResourceOutputs extends ClusterResourceInputs {
+  kubeconfig: string;
+  /** base64 tar.gz of the helper's `_output/` (generated apimodel, certificates). */
+  outputArchive: string;
+  observed: ObservedCluster;
+}
+
+/** Outputs that must always be stored as secrets. */
+export const SECRET_OUTPUTS = [
+  "helperPrivateKey",
+  "apiModel",
+  "servicePrincipalSecret",
+  "servicePrincipalCertificate",
+  "kubeconfig",
+  "outputArchive",
+];
+
+/** The spec as the nodes report it; what aks-engine cannot observe is kept from `known`. */
+export function specFromObserved(known: ClusterSpec, observed: ObservedCluster): ClusterSpec {
+  return {
+    ...known,
+    masterCount: observed.masterCount,
+    kubernetesVersion: observed.kubernetesVersion || known.kubernetesVersion,
+    pools: known.pools.map((p) => ({ ...p, count: observed.pools[p.name] ?? 0 })),
+  };
+}
+
+async function run(
+  inputs: ClusterResourceInputs,
+  operation: HelperOperation,
+  restoreArchive?: string,
+): Promise<{ kubeconfig: string; outputArchive: string; observed: ObservedCluster }> {
+  const label = `[aks-engine ${inputs.context.location}] ${operation.op}`;
+  const script = renderHelperScript(
+    inputs.context,
+    operation,
+    {
+      servicePrincipalCertificate: inputs.servicePrincipalCertificate,
+      servicePrincipalSecret: inputs.servicePrincipalSecret,
+    },
+    restoreArchive,
+  );
+  const stdout = await runOnHelper(inputs.helper, inputs.helperPrivateKey, script, {
+    secrets: [inputs.servicePrincipalSecret, inputs.servicePrincipalCertificate],
+    // Plugin stderr reaches the Pulumi CLI as diagnostics: a long deploy shows its progress.
+    onLine: (line) => process.stderr.write(`${label}: ${line}\n`),
+  });
+  if (operation.op === "forget") {
+    return {
+      kubeconfig: "",
+      outputArchive: "",
+      observed: { masterCount: 0, pools: {}, kubernetesVersion: "" },
+    };
+  }
+  const report = parseHelperReport(stdout);
+  return {
+    kubeconfig: report.kubeconfig,
+    outputArchive: report.outputArchive,
+    observed: observeNodes(report.nodesJson),
+  };
+}
+
+function credentialsChanged(olds: ClusterResourceInputs, news: ClusterResourceInputs): boolean {
+  return olds.servicePrincipalSecret !== news.servicePrincipalSecret;
+}
+
+export const aksEngineProvider: pulumi.dynamic.ResourceProvider = {
+  async diff(_id: string, olds: ClusterResourceOutputs, news: ClusterResourceInputs) {
+    // Throws PlanRefusal with every reason: the preview stops before anything runs.
+    const plan = planClusterChange(olds.spec, news.spec, credentialsChanged(olds, news));
+    const changes: string[] = [];
+    if (plan.kind !== "none") {
+      changes.push("spec");
+      process.stderr.write(
+        `[aks-engine ${news.context.location}] plan: ${describePlan(plan).join("; ")}\n`,
+      );
+    }
+    if (credentialsChanged(olds, news)) changes.push("servicePrincipalSecret");
+    for (const key of [
+      "helper",
+      "helperPrivateKey",
+      "context",
+      "servicePrincipalCertificate",
+      "apiModel",
+    ] as const) {
+      if (JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changes.push(key);
+    }
+    return {
+      changes: changes.length > 0,
+      replaces: [],
+      deleteBeforeReplace: false,
+      stables: ["context"],
+    };
+  },
+
+  async create(inputs: ClusterResourceInputs) {
+    const result = await run(inputs, { op: "deploy", apiModel: inputs.apiModel });
+    return {
+      id: `${inputs.context.resourceGroup}/${inputs.context.location}`,
+      outs: { ...inputs, ...result },
+    };
+  },
+
+  async update(_id: string, olds: ClusterResourceOutputs, news: ClusterResourceInputs) {
+    const plan = planClusterChange(olds.spec, news.spec, credentialsChanged(olds, news));
+    let result = {
+      kubeconfig: olds.kubeconfig,
+      outputArchive: olds.outputArchive,
+      observed: olds.observed,
+    };
+    if (plan.kind === "deploy") {
+      result = await run(news, { op: "deploy", apiModel: news.apiModel }, olds.outputArchive);
+    } else if (plan.kind === "change") {
+      for (const step of plan.steps) {
+        const op: HelperOperation =
+          step.action === "scale"
+            ? { op: "scale", pool: step.pool, count: step.to }
+            : { op: "upgrade", version: step.version, force: step.force };
+        result = await run(news, op, result.outputArchive);
+      }
+    } else {
+      // Only the helper or credentials bookkeeping changed: make sure the helper has _output/.
+      result = await run(news, { op: "observe" }, olds.outputArchive);
+    }
+    return { outs: { ...news, ...result } };
+  },
+
+  async read(id: string, props: ClusterResourceOutputs) {
+    const result = await run(props, { op: "observe" }, props.outputArchive);
+    return {
+      id,
+      props: { ...props, ...result, spec: specFromObserved(props.spec, result.observed) },
+    };
+  },
+
+  async delete(_id: string, props: ClusterResourceOutputs) {
+    // The cluster's resource group (a Pulumi resource) is deleted next; forget its _output/ here.
+    try {
+      await run(props, { op: "forget" });
+    } catch (e) {
+      process.stderr.write(
+        `[aks-engine ${props.context.location}] could not clean the helper: ${(e as Error).message}\n`,
+      );
+    }
+  },
+};
+
+/** The Pulumi resource for the cluster's aks-engine lifecycle. */
+export class AksEngineDeployment extends pulumi.dynamic.Resource {
+  declare readonly kubeconfig: pulumi.Output<string>;
+  declare readonly outputArchive: pulumi.Output<string>;
+  declare readonly observed: pulumi.Output<ObservedCluster>;
+  declare readonly spec: pulumi.Output<ClusterSpec>;
+
+  constructor(
+    name: string,
+    args: { [K in keyof ClusterResourceInputs]: pulumi.Input<ClusterResourceInputs[K]> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(
+      aksEngineProvider,
+      name,
+      { ...args, kubeconfig: undefined, outputArchive: undefined, observed: undefined },
+      {
+        ...opts,
+        additionalSecretOutputs: SECRET_OUTPUTS,
+      },
+      "ash-ha-kubernetes",
+      "AksEngineDeployment",
+    );
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The cluster provider's SSH execution path against a real sshd on loopback. The helper runs the
+ * aks-engine-azurestack TEST DOUBLE (test/doubles: deploy/scale/upgrade need ARM), everything else
+ * is real: ssh, bash, the rendered scripts, the provider's create/update/read/diff.
+ * Claims proven: no secret in any process's argv or in the streamed log, secret files 0600 and
+ * removed afterwards, a half-way failure followed by a retry converges, a replaced helper gets
+ * _output/ restored from state without a redeploy, out-of-band changes are observed by read.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { buildApiModel } from "../../lib/apiModel";
+import {
+  aksEngineProvider,
+  ClusterResourceInputs,
+  ClusterResourceOutputs,
+} from "../../lib/aksEngineProvider";
+import { PlanRefusal } from "../../lib/clusterPlan";
+import { ROOT, TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
+import { stampConfig } from "../stampConfigs";
+import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";
+
+const SECRET = "Sp-Secret-9f8e7d6c5b4a";
+const ROTATED = "Sp-Rotated-1a2b3c4d5e6f";
+const config = stampConfig("seattle", {}, SECRET);
+let helper: LoopbackHelper;
+/** The double's fake cluster: outside the helper's home, as a real cluster outlives its helper. */
+let doubleState: string;
+let inputs: ClusterResourceInputs;
+let stderr: string[] = [];
+const realWrite = process.stderr.write.bind(process.stderr);
+
+beforeAll(async () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "double-cluster-"));
+  doubleState = path.join(stateDir, "cluster.json");
+  helper = await startLoopbackHelper(path.join(ROOT, "test/doubles"), {
+    ASHK8S_DOUBLE_STATE: doubleState,
+  });
+  const apiModel = buildApiModel(config, {
+    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests test",
+    servicePrincipalSecret: SECRET,
+  });
+  inputs = {
+    helper: { host: helper.host, port: helper.port, user: helper.user },
+    helperPrivateKey: helper.privateKey,
+    context: {
+      cli: "aks-engine-azurestack",
+      bootstrapMarker: helper.bootstrapMarker,
+      location: "seattle",
+      resourceGroup: "rg-seattle-k8s",
+      identitySystem: "azure_ad",
+      subscriptionId: config.azureStack.subscriptionId,
+      clientId: config.azureStack.clientId,
+      apiServerFqdn: "sea-ratings.seattle.cloudapp.azurestack.contoso.com",
+    },
+    spec: {
+      location: "seattle",
+      dnsPrefix: "sea-ratings",
+      masterCount: 3,
+      kubernetesVersion: "1.34.4",
+      networkPlugin: "kubenet",
+      pools: [{ name: "linuxpool", count: 3, vmSize: "Standard_DS3_v2" }],
+    },
+    apiModel: JSON.stringify(apiModel),
+    servicePrincipalSecret: SECRET,
+    servicePrincipalCertificate: TEST_CERTIFICATE_BUNDLE,
+  };
+});
+afterAll(async () => {
+  await helper?.stop();
+  fs.rmSync(path.dirname(doubleState), { recursive: true, force: true });
+});
+beforeEach(() => {
+  stderr = [];
+  process.stderr.write = ((chunk: string) => {
+    stderr.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+});
+afterEach(() => {
+  process.stderr.write = realWrite;
+});
+
+const argvLog = () =>
+  fs.readFileSync(path.join(helper.home, "double-argv.log"), "utf8").trim().split("\n");
+
+/** Runs `work` while sampling every process's argv; returns what it saw. */
+async function watchingArgv<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; cmdlines: Set<string> }> {
+  const cmdlines = new Set<string>();
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+          cmdlines.add(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " "));
+        } catch {
+          // the process ended while we looked
+        }
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  try {
+    return { result: await work(), cmdlines };
+  } finally {
+    done = true;
+    await sampler;
+  }
+}
+
+function expectNoSecretIn(texts: Iterable<string>) {
+  const secrets = [SECRET, ROTATED, "VEVTVCBLRVk=", helper.privateKey.split("\n")[1]];
+  for (const text of texts) for (const s of secrets) expect(text).not.toContain(s);
+}
+
+let state: ClusterResourceOutputs;
+
+test("a deploy that fails half-way is retried with the generated apimodel and converges", async () => {
+  fs.writeFileSync(path.join(helper.home, "fail-once"), "deploy\n");
+  await expect(aksEngineProvider.create!(inputs)).rejects.toThrow(/exit code 1/);
+  const firstCa = JSON.parse(
+    fs.readFileSync(path.join(helper.home, "ashk8s/_output/apimodel.json"), "utf8"),
+  ).properties.certificateProfile.caCertificate;
+
+  const { result, cmdlines } = await watchingArgv(() => aksEngineProvider.create!(inputs));
+  state = result.outs as ClusterResourceOutputs;
+  const log = argvLog();
+  expect(log).toHaveLength(2);
+  expect(log[0]).toMatch(
+    /^deploy .*--api-model \/.*\/\.run\.\w+\/apimodel\.json .*--force-overwrite$/,
+  );
+  expect(log[1]).toMatch(/^deploy .*--api-model _output\/apimodel\.json .*--force-overwrite$/);
+  const generated = JSON.parse(
+    fs.readFileSync(path.join(helper.home, "ashk8s/_output/apimodel.json"), "utf8"),
+  );
+  expect(generated.properties.certificateProfile.caCertificate).toBe(firstCa); // same PKI, no new cluster
+  expect(state.observed).toEqual({
+    masterCount: 3,
+    pools: { linuxpool: 3 },
+    kubernetesVersion: "1.34.4",
+  });
+  expect(JSON.parse(state.kubeconfig).clusters[0].cluster.server).toBe(
+    "https://sea-ratings.seattle.cloudapp.example",
+  );
+  expect([...cmdlines].some((c) => c.includes("aks-engine-azurestack deploy"))).toBe(true);
+  expectNoSecretIn(cmdlines);
+});
+
+test("secrets reach the tool only as 0600 files, removed afterwards; the log streams progress without secrets", async () => {
+  const files = fs
+    .readFileSync(path.join(helper.home, "double-files.log"), "utf8")
+    .trim()
+    .split("\n");
+  expect(files.length).toBeGreaterThanOrEqual(5);
+  for (const line of files) expect(line).toMatch(/^600 /);
+  const leftovers = fs
+    .readdirSync(path.join(helper.home, "ashk8s"))
+    .filter((f) => f.startsWith(".run."));
+  expect(leftovers).toEqual([]);
+  for (const f of ["apimodel.json", "kubeconfig/kubeconfig.seattle.json"]) {
+    expect(fs.statSync(path.join(helper.home, "ashk8s/_output", f)).mode & 0o077).toBe(0);
+  }
+  // a fresh command, to look at its streamed log
+  await aksEngineProvider.read!("id", state);
+  const streamed = stderr.join("");
+  expect(streamed).toContain("[aks-engine seattle] observe");
+  expectNoSecretIn([streamed, JSON.stringify(argvLog())]);
+});
+
+test("scaling a pool runs scale with the generated apimodel and the API server FQDN", async () => {
+  const news = {
+    ...inputs,
+    spec: { ...inputs.spec, pools: [{ ...inputs.spec.pools[0], count: 5 }] },
+  };
+  const diff = await aksEngineProvider.diff!("id", state, news);
+  expect(diff).toMatchObject({ changes: true, replaces: [] });
+  const { outs } = await aksEngineProvider.update!("id", state, news);
+  state = outs as ClusterResourceOutputs;
+  expect(argvLog().at(-1)).toMatch(
+    /^scale .*--api-model _output\/apimodel\.json .*--node-pool linuxpool --new-node-count 5 --apiserver sea-ratings\.seattle\.cloudapp\.azurestack\.contoso\.com$/,
+  );
+  expect(state.observed.pools).toEqual({ linuxpool: 5 });
+  inputs = news;
+});
+
+test("rotating the client secret runs upgrade --force to the same version with the new secret in the apimodel", async () => {
+  const news = { ...inputs, servicePrincipalSecret: ROTATED };
+  const { result, cmdlines } = await watchingArgv(() =>
+    aksEngineProvider.update!("id", state, news),
+  );
+  state = result.outs as ClusterResourceOutputs;
+  expect(argvLog().at(-1)).toMatch(/^upgrade .*--upgrade-version 1\.34\.4 --force$/);
+  const model = JSON.parse(
+    fs.readFileSync(path.join(helper.home, "ashk8s/_output/apimodel.json"), "utf8"),
+  );
+  expect(model.properties.servicePrincipalProfile.secret).toBe(ROTATED);
+  expectNoSecretIn(cmdlines);
+  inputs = news;
+});
+
+test("a replaced helper gets _output/ restored from state before any command, without a redeploy", async () => {
+  helper.replace();
+  const { props } = await aksEngineProvider.read!("id", state);
+  expect(fs.existsSync(path.join(helper.home, "ashk8s/_output/apimodel.json"))).toBe(true);
+  expect(fs.existsSync(path.join(helper.home, "double-argv.log"))).toBe(false); // no aks-engine call at all
+  expect(stderr.join("")).toContain("restoring _output/ from Pulumi state");
+  expect((props as ClusterResourceOutputs).kubeconfig).toBe(state.kubeconfig);
+});
+
+test("refresh reports a cluster scaled and upgraded out of band; up plans the way back", async () => {
+  fs.writeFileSync(
+    doubleState,
+    JSON.stringify({ masters: 3, pools: { linuxpool: 4 }, version: "1.33.10" }),
+  );
+  const { props } = await aksEngineProvider.read!("id", state);
+  const refreshed = props as ClusterResourceOutputs;
+  expect(refreshed.observed).toEqual({
+    masterCount: 3,
+    pools: { linuxpool: 4 },
+    kubernetesVersion: "1.33.10",
+  });
+  expect(refreshed.spec.kubernetesVersion).toBe("1.33.10");
+  expect(refreshed.spec.pools[0].count).toBe(4);
+  await expect(aksEngineProvider.diff!("id", refreshed, inputs)).resolves.toMatchObject({
+    changes: true,
+  });
+  const { outs } = await aksEngineProvider.update!("id", refreshed, inputs);
+  expect(argvLog().slice(-2)).toEqual([
+    expect.stringMatching(/^upgrade .*--upgrade-version 1\.34\.4$/),
+    expect.stringMatching(/^scale .*--node-pool linuxpool --new-node-count 5 /),
+  ]);
+  expect((outs as ClusterResourceOutputs).observed).toEqual({
+    masterCount: 3,
+    pools: { linuxpool: 5 },
+    kubernetesVersion: "1.34.4",
+  });
+  state = outs as ClusterResourceOutputs;
+});
+
+test("a refused change stops in diff: nothing runs on the helper", async () => {
+  const before = argvLog().length;
+  await expect(
+    aksEngineProvider.diff!("id", state, { ...inputs, spec: { ...inputs.spec, masterCount: 5 } }),
+  ).rejects.toThrow(PlanRefusal);
+  expect(argvLog()).toHaveLength(before);
+});
