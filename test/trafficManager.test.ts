@@ -1,0 +1,144 @@
+/**
+ * Pure Traffic Manager shaping: the profile's probe settings from validated config, the failover
+ * estimate, and a stamp's endpoint settings per routing method.
+ */
+import {
+  endpointRouting,
+  EndpointSettings,
+  failoverSeconds,
+  monitorConfig,
+  MonitorSettings,
+  parseStatusRange,
+} from "../lib/trafficManager";
+
+/** The defaults config.ts fills in for `trafficManager.monitor`. */
+const defaults: MonitorSettings = {
+  protocol: "HTTP",
+  port: 80,
+  path: "/healthz",
+  intervalSeconds: 30,
+  timeoutSeconds: 10,
+  toleratedFailures: 3,
+  expectedStatusRanges: ["200-299"],
+};
+
+describe("monitorConfig", () => {
+  test.each<[string, Partial<MonitorSettings>, ReturnType<typeof monitorConfig>]>([
+    [
+      "defaults: HTTP on 80, /healthz every 30 s, 10 s timeout, 3 tolerated failures, 2xx",
+      {},
+      {
+        protocol: "HTTP",
+        port: 80,
+        path: "/healthz",
+        intervalInSeconds: 30,
+        timeoutInSeconds: 10,
+        toleratedNumberOfFailures: 3,
+        expectedStatusCodeRanges: [{ min: 200, max: 299 }],
+      },
+    ],
+    [
+      "fast probing over HTTPS",
+      {
+        protocol: "HTTPS",
+        port: 443,
+        intervalSeconds: 10,
+        timeoutSeconds: 5,
+        toleratedFailures: 1,
+      },
+      {
+        protocol: "HTTPS",
+        port: 443,
+        path: "/healthz",
+        intervalInSeconds: 10,
+        timeoutInSeconds: 5,
+        toleratedNumberOfFailures: 1,
+        expectedStatusCodeRanges: [{ min: 200, max: 299 }],
+      },
+    ],
+    [
+      "a host header becomes the `host` custom header",
+      { hostHeader: "ratings.contoso.com" },
+      {
+        protocol: "HTTP",
+        port: 80,
+        path: "/healthz",
+        intervalInSeconds: 30,
+        timeoutInSeconds: 10,
+        toleratedNumberOfFailures: 3,
+        expectedStatusCodeRanges: [{ min: 200, max: 299 }],
+        customHeaders: [{ name: "host", value: "ratings.contoso.com" }],
+      },
+    ],
+    [
+      "several status ranges and another path, zero tolerated failures",
+      { path: "/api/healthz", expectedStatusRanges: ["200-204", "301-302"], toleratedFailures: 0 },
+      {
+        protocol: "HTTP",
+        port: 80,
+        path: "/api/healthz",
+        intervalInSeconds: 30,
+        timeoutInSeconds: 10,
+        toleratedNumberOfFailures: 0,
+        expectedStatusCodeRanges: [
+          { min: 200, max: 204 },
+          { min: 301, max: 302 },
+        ],
+      },
+    ],
+  ])("%s", (_name, patch, expected) => {
+    expect(monitorConfig({ ...defaults, ...patch })).toEqual(expected);
+  });
+
+  test("no custom headers at all without a host header", () => {
+    expect(monitorConfig(defaults)).not.toHaveProperty("customHeaders");
+  });
+});
+
+describe("parseStatusRange", () => {
+  test.each([
+    ["200-299", { min: 200, max: 299 }],
+    ["301-301", { min: 301, max: 301 }],
+  ])("%s", (range, expected) => {
+    expect(parseStatusRange(range)).toEqual(expected);
+  });
+
+  test("refuses what is not a range", () => {
+    expect(() => parseStatusRange("2xx")).toThrow(
+      '"2xx" is not a status code range such as 200-299',
+    );
+  });
+});
+
+describe("failoverSeconds: probes until Degraded, the last one's timeout, then the DNS TTL", () => {
+  test.each<[string, Partial<MonitorSettings>, number, number]>([
+    ["defaults: 4 probes x 30 s + 10 s + TTL 30 s", {}, 30, 160],
+    ["fast probing: 4 x 10 s + 9 s + TTL 10 s", { intervalSeconds: 10, timeoutSeconds: 9 }, 10, 59],
+    ["no tolerated failure: 1 x 30 s + 10 s + TTL 0", { toleratedFailures: 0 }, 0, 40],
+  ])("%s", (_name, patch, ttl, seconds) => {
+    expect(failoverSeconds({ ...defaults, ...patch }, ttl)).toBe(seconds);
+  });
+});
+
+describe("endpointRouting", () => {
+  const settings: EndpointSettings = {
+    globalStack: "global",
+    endpointLocation: "westus2",
+    weight: 7,
+    priority: 2,
+  };
+
+  test.each<[string, ReturnType<typeof endpointRouting>]>([
+    ["Performance", { endpointLocation: "westus2" }],
+    ["Weighted", { endpointLocation: "westus2", weight: 7 }],
+    ["Priority", { endpointLocation: "westus2", priority: 2 }],
+  ])("%s", (method, expected) => {
+    expect(endpointRouting(method, settings)).toEqual(expected);
+  });
+
+  test("a routing method stamps cannot register for names the global key to fix", () => {
+    expect(() => endpointRouting("Geographic", settings)).toThrow(
+      'The global Traffic Manager profile routes by "Geographic", which a stamp cannot register for; set trafficManager.routingMethod in the global stack to Performance, Priority or Weighted',
+    );
+  });
+});
