@@ -84,18 +84,18 @@ export async function runOnHelper(
     const stdout: Buffer[] = [];
     const tail: string[] = [];
     let partial = "";
-    child.stdout.on("data", (d: Buffer) => stdout.push(d));
-    child.stderr.on("data", (d: Buffer) => {
-      const lines = (partial + d.toString("utf8")).split("\n");
-      partial = lines.pop() ?? "";
-      for (const raw of lines) emit(raw);
-    });
     const emit = (raw: string) => {
       const line = mask(raw, secrets);
       tail.push(line);
       if (tail.length > 20) tail.shift();
       options.onLine?.(line);
     };
+    child.stdout.on("data", (d: Buffer) => stdout.push(d));
+    child.stderr.on("data", (d: Buffer) => {
+      const lines = (partial + d.toString("utf8")).split("\n");
+      partial = lines.pop() ?? "";
+      for (const raw of lines) emit(raw);
+    });
     child.stdin.end(script);
     const code = await new Promise<number | null>((resolve, reject) => {
       child.on("error", reject);

@@ -1,7 +1,9 @@
 import * as azurestack from "@pulumi/azurestack";
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import { apiServerFqdn, StampConfig } from "../config";
+import { AksEngineCluster } from "../components/aksEngineCluster";
+import { HelperVm } from "../components/helperVm";
+import { StampConfig } from "../config";
 
 /** The explicit providers of a stamp: its ASH ARM endpoint, and public Azure for Traffic Manager. */
 export interface StampProviders {
@@ -29,14 +31,39 @@ export function stampProviders(config: StampConfig): StampProviders {
   };
 }
 
-/** A stamp stack: providers first; the stamp's components are added on top of them. */
+/**
+ * A stamp stack: providers, then the helper VM, then the AKS engine cluster driven from it; the
+ * in-cluster layer goes on the cluster's Kubernetes provider.
+ */
 export function stampStack(config: StampConfig) {
-  stampProviders(config);
+  const providers = stampProviders(config);
+  const ash = { providers: { azurestack: providers.azurestack } };
+  const helper = new HelperVm(`${config.name}-helper`, { config }, ash);
+  const cluster = new AksEngineCluster(
+    `${config.name}-cluster`,
+    {
+      config,
+      helper: {
+        host: helper.publicIpAddress,
+        user: helper.adminUsername,
+        privateKeyOpenssh: helper.privateKeyOpenssh,
+        dependsOn: helper.vm,
+      },
+    },
+    ash,
+  );
   return {
     kind: config.kind,
     stamp: config.name,
     location: config.azureStack.location,
     armEndpoint: config.azureStack.armEndpoint,
-    apiServerFqdn: apiServerFqdn(config),
+    helperAddress: helper.publicIpAddress,
+    helperFqdn: helper.fqdn,
+    helperPrivateKey: helper.privateKeyOpenssh,
+    apiServerFqdn: cluster.apiServerFqdn,
+    kubernetesVersion: cluster.kubernetesVersion,
+    masterCount: cluster.masterCount,
+    nodeCounts: cluster.nodeCounts,
+    kubeconfig: cluster.kubeconfig,
   };
 }

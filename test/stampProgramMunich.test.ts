@@ -1,0 +1,10 @@
+/** The munich example stamp (disconnected, ADFS, 5 masters) under mocks (see stampProgramSpec.ts). */
+import { describeStampProgram } from "./stampProgramSpec";
+
+describeStampProgram("munich", {
+  masters: 5,
+  pools: { workers: 4 },
+  version: "1.33.10",
+  fqdn: "muc-ratings.munich.cloudapp.ash.fabrikam.de",
+  allowList: ["172.16.40.0/24"],
+});

@@ -1,0 +1,208 @@
+/**
+ * The whole program under mocks for one example stamp (one jest file per stamp, because the
+ * program module is evaluated once per file): the graph, explicit providers, SSH never world-open,
+ * secrets marked secret, cluster definition and exports.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { SECRET_OUTPUTS } from "../lib/aksEngineProvider";
+import { installMocks, Recorded, resolve, unwrapSecret } from "./mocks";
+import { readStackFile } from "./stackFiles";
+
+const SP_SECRET = "sp-secret-value";
+
+export function describeStampProgram(
+  stack: "seattle" | "munich",
+  expected: {
+    masters: number;
+    pools: Record<string, number>;
+    version: string;
+    fqdn: string;
+    allowList: string[];
+  },
+) {
+  const { config, secretKeys } = readStackFile(stack, SP_SECRET);
+  const recorded: Recorded[] = installMocks({
+    config,
+    secretKeys,
+    stack,
+    outputs: {
+      "tls:index/privateKey:PrivateKey": (a) => ({
+        publicKeyOpenssh: `ssh-rsa AAAAB3Nza${a.name} generated`,
+        privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${a.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+      }),
+      "azurestack:index/publicIp:PublicIp": () => ({
+        ipAddress: "192.0.2.10",
+        fqdn: `${stack}-aks-helper.example`,
+      }),
+      "azurestack:index/virtualNetwork:VirtualNetwork": (a) => ({
+        subnets: (a.inputs.subnets as object[]).map((s) => ({ ...s, id: "subnet-id" })),
+      }),
+      "pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment": (a) => ({
+        kubeconfig: "apiVersion: v1\nkind: Config\n",
+        outputArchive: "H4sIAAAA",
+        observed: {
+          masterCount: (a.inputs.spec as { masterCount: number }).masterCount,
+          pools: Object.fromEntries(
+            (a.inputs.spec as { pools: { name: string; count: number }[] }).pools.map((p) => [
+              p.name,
+              p.count,
+            ]),
+          ),
+          kubernetesVersion: (a.inputs.spec as { kubernetesVersion: string }).kubernetesVersion,
+        },
+      }),
+    },
+  });
+
+  let outputs: Record<string, pulumi.Output<unknown>>;
+  beforeAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    outputs = require("../index");
+    await new Promise((r) => setTimeout(r, 200));
+  });
+  const find = (type: string) => recorded.filter((r) => r.type === type);
+  const one = (type: string) => {
+    const all = find(type);
+    expect(all).toHaveLength(1);
+    return all[0];
+  };
+
+  test("the graph: providers, helper VM pieces, the cluster's resource group, keys, the cluster and its Kubernetes provider", () => {
+    const names = recorded.map((r) => `${r.type} ${r.name}`).sort();
+    expect(names).toEqual(
+      [
+        `ash-ha-kubernetes:stamp:AksEngineCluster ${stack}-cluster`,
+        `ash-ha-kubernetes:stamp:HelperVm ${stack}-helper`,
+        `azurestack:index/linuxVirtualMachine:LinuxVirtualMachine ${stack}-helper-vm`,
+        `azurestack:index/networkInterface:NetworkInterface ${stack}-helper-nic`,
+        `azurestack:index/networkSecurityGroup:NetworkSecurityGroup ${stack}-helper-nsg`,
+        `azurestack:index/publicIp:PublicIp ${stack}-helper-ip`,
+        `azurestack:index/resourceGroup:ResourceGroup ${stack}-cluster-rg`,
+        `azurestack:index/resourceGroup:ResourceGroup ${stack}-helper-rg`,
+        `azurestack:index/virtualNetwork:VirtualNetwork ${stack}-helper-vnet`,
+        `pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment ${stack}-cluster-aks-engine`,
+        `pulumi:providers:azure-native ${stack}-azure`,
+        `pulumi:providers:azurestack ${stack}-ash`,
+        `pulumi:providers:kubernetes ${stack}-cluster-k8s`,
+        `tls:index/privateKey:PrivateKey ${stack}-cluster-node-ssh-key`,
+        `tls:index/privateKey:PrivateKey ${stack}-helper-ssh-key`,
+      ].sort(),
+    );
+  });
+
+  test("every Azure Stack resource uses the stamp's explicit azurestack provider", () => {
+    const ash = recorded.filter((r) => r.type.startsWith("azurestack:"));
+    expect(ash.length).toBe(7);
+    for (const r of ash) expect(r.provider).toMatch(new RegExp(`::${stack}-ash::`));
+  });
+
+  test("SSH reaches the helper only from the allow-list; everything else inbound is denied", () => {
+    const rules = one("azurestack:index/networkSecurityGroup:NetworkSecurityGroup").inputs
+      .securityRules as Record<string, unknown>[];
+    const allows = rules.filter((r) => r.access === "Allow");
+    expect(allows).toEqual([
+      expect.objectContaining({
+        destinationPortRange: "22",
+        protocol: "Tcp",
+        sourceAddressPrefixes: expected.allowList,
+      }),
+    ]);
+    for (const r of allows) {
+      expect([r.sourceAddressPrefix, ...(r.sourceAddressPrefixes as string[])]).not.toContain("*");
+      expect(r.sourceAddressPrefixes).not.toContain("0.0.0.0/0");
+    }
+    expect(rules.find((r) => r.access === "Deny")).toMatchObject({
+      sourceAddressPrefix: "*",
+      priority: 4000,
+    });
+    const vnet = one("azurestack:index/virtualNetwork:VirtualNetwork");
+    expect((vnet.inputs.subnets as Record<string, unknown>[])[0].securityGroup).toBe(
+      `${stack}-helper-nsg-id`,
+    );
+  });
+
+  test("the helper VM: key-only login with the @pulumi/tls key, configured image, secret-free cloud-init", () => {
+    const vm = one("azurestack:index/linuxVirtualMachine:LinuxVirtualMachine");
+    expect(vm.inputs).toMatchObject({
+      disablePasswordAuthentication: true,
+      adminUsername: "azureuser",
+    });
+    expect(vm.inputs.adminPassword).toBeUndefined();
+    expect(vm.inputs.adminSshKeys).toEqual([
+      { username: "azureuser", publicKey: `ssh-rsa AAAAB3Nza${stack}-helper-ssh-key generated` },
+    ]);
+    const cloudInit = Buffer.from(
+      unwrapSecret<string>(vm.inputs.customData).value,
+      "base64",
+    ).toString();
+    expect(cloudInit).toMatch(/^#cloud-config/);
+    expect(cloudInit).not.toContain(SP_SECRET);
+    expect(cloudInit).not.toContain("PRIVATE KEY");
+    const key = find("tls:index/privateKey:PrivateKey").find(
+      (r) => r.name === `${stack}-helper-ssh-key`,
+    );
+    expect(key?.inputs).toEqual({ algorithm: "RSA", rsaBits: 4096 });
+    expect(one("azurestack:index/publicIp:PublicIp").inputs).toMatchObject({
+      allocationMethod: "Static",
+      domainNameLabel: `${stack}-aks-helper`,
+    });
+  });
+
+  test("the cluster: desired spec, the resource group it deploys into, every secret input marked secret", () => {
+    const dyn = one("pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment");
+    expect(dyn.inputs.spec).toMatchObject({
+      masterCount: expected.masters,
+      kubernetesVersion: expected.version,
+      pools: Object.entries(expected.pools).map(([name, count]) =>
+        expect.objectContaining({ name, count }),
+      ),
+    });
+    expect(dyn.inputs.context).toMatchObject({
+      resourceGroup: `rg-${stack}-k8s`,
+      apiServerFqdn: expected.fqdn,
+      cli: "aks-engine-azurestack",
+    });
+    const rg = find("azurestack:index/resourceGroup:ResourceGroup").find(
+      (r) => r.name === `${stack}-cluster-rg`,
+    );
+    expect(rg?.inputs).toMatchObject({ name: `rg-${stack}-k8s`, location: stack });
+    for (const key of [
+      "apiModel",
+      "servicePrincipalSecret",
+      "servicePrincipalCertificate",
+      "helperPrivateKey",
+    ]) {
+      expect({ key, secret: unwrapSecret(dyn.inputs[key]).secret }).toEqual({ key, secret: true });
+    }
+    const model = JSON.parse(unwrapSecret<string>(dyn.inputs.apiModel).value);
+    expect(model.properties.masterProfile.count).toBe(expected.masters);
+    expect(model.properties.linuxProfile.ssh.publicKeys[0].keyData).toBe(
+      `ssh-rsa AAAAB3Nza${stack}-cluster-node-ssh-key generated`,
+    );
+    expect(model.properties.servicePrincipalProfile.secret).toBe(SP_SECRET);
+    expect(SECRET_OUTPUTS).toEqual(
+      expect.arrayContaining(["kubeconfig", "outputArchive", "apiModel", "servicePrincipalSecret"]),
+    );
+  });
+
+  test("the Kubernetes provider gets the kubeconfig as a secret", () => {
+    const k8s = one("pulumi:providers:kubernetes");
+    expect(unwrapSecret(k8s.inputs.kubeconfig)).toEqual({
+      value: "apiVersion: v1\nkind: Config\n",
+      secret: true,
+    });
+  });
+
+  test("exports: helper address, API server FQDN, node counts and version; kubeconfig and key only as secrets", async () => {
+    expect(await resolve(outputs.apiServerFqdn)).toEqual({ value: expected.fqdn, secret: false });
+    expect(await resolve(outputs.helperAddress)).toEqual({ value: "192.0.2.10", secret: false });
+    expect(await resolve(outputs.nodeCounts)).toEqual({ value: expected.pools, secret: false });
+    expect(await resolve(outputs.masterCount)).toEqual({ value: expected.masters, secret: false });
+    expect(await resolve(outputs.kubernetesVersion)).toEqual({
+      value: expected.version,
+      secret: false,
+    });
+    expect((await resolve(outputs.kubeconfig)).secret).toBe(true);
+    expect((await resolve(outputs.helperPrivateKey)).secret).toBe(true);
+  });
+}
