@@ -13,6 +13,9 @@ import {
   DEFAULT_KUBERNETES_VERSION,
   SUPPORTED_KUBERNETES_VERSIONS,
 } from "./lib/versions";
+import { chartPinProblem } from "./lib/helmChart";
+import { GATEWAY_API_CRDS, NGF_CHART } from "./lib/ingress";
+import { CONTAINER_INSIGHTS_CHART, FLUENT_BIT_CHART } from "./lib/monitoring";
 
 /** The Pulumi project name, which is also the config namespace (`ash-ha-kubernetes:<key>`). */
 export const PROJECT = "ash-ha-kubernetes";
@@ -160,19 +163,39 @@ const appSchema = z
   })
   .prefault({});
 
+/** A registry host (optional port and path prefix) that mirrors upstream images, paths kept. */
+const imageRegistry = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)*$/,
+    "must be a registry host with optional port and path, e.g. registry.contoso.local:5000/mirror",
+  );
+
+const imageTag = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, "must be an image tag such as 5.0.9")
+  .refine((v) => v !== "latest", "must not be the floating tag 'latest'");
+
+const chartVersion = (example: string) =>
+  z.string().regex(SEMVER, `must be an exact chart version such as ${example}`);
+
+/** Refuses a chart source that would not deploy exactly the pinned version (lib/helmChart.ts). */
+const checkChartPin =
+  (name: string) => (c: { chart: string; chartVersion: string }, ctx: z.RefinementCtx) => {
+    const problem = chartPinProblem(name, c.chart, c.chartVersion);
+    if (problem) ctx.addIssue({ code: "custom", path: ["chart"], message: problem });
+  };
+
 const ingressSchema = z
   .strictObject({
-    /** NGINX Gateway Fabric chart: an OCI/HTTP repository URL or a local .tgz path. */
-    chart: nonEmpty.default("oci://ghcr.io/nginx/charts/nginx-gateway-fabric"),
-    /** Chart version, pinned. */
-    chartVersion: z
-      .string()
-      .regex(SEMVER, "must be an exact chart version such as 2.2.1")
-      .default("2.2.1"),
-    /** Gateway API standard CRDs: a manifest URL or a local file. */
-    gatewayApiCrds: nonEmpty.default(
-      "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml",
-    ),
+    /** NGINX Gateway Fabric chart: oci:// reference, http(s) chart repository URL or nginx-gateway-fabric-<chartVersion>.tgz archive (path or URL). */
+    chart: nonEmpty.default(NGF_CHART.source),
+    /** Exact chart version; the NGF images are pinned to the same version (NGF's appVersion). Defaults to 2.4.2. */
+    chartVersion: chartVersion(NGF_CHART.version).default(NGF_CHART.version),
+    /** Gateway API standard-channel CRDs: a manifest URL or a local file. Defaults to v1.4.1, the version NGF 2.4.x expects. */
+    gatewayApiCrds: nonEmpty.default(GATEWAY_API_CRDS),
+    /** Registry mirroring ghcr.io, paths kept (<registry>/nginx/nginx-gateway-fabric[/nginx]); unset pulls from ghcr.io. */
+    imageRegistry: imageRegistry.optional(),
     /** Fixed load balancer IP of the one LoadBalancer service; unset lets the cloud pick. */
     loadBalancerIp: z
       .string()
@@ -183,21 +206,64 @@ const ingressSchema = z
     /** Kubernetes TLS secret (in the gateway's namespace) for an HTTPS listener. */
     tlsSecretName: z.string().regex(K8S_NAME, "must be a secret name").optional(),
   })
+  .superRefine(checkChartPin(NGF_CHART.name))
   .prefault({});
 
 const monitoringSchema = z
   .strictObject({
-    /** fluentBit (default, supported), containerInsights (legacy chart) or none. */
+    /** fluentBit (default, supported), containerInsights (retired Helm onboarding) or none. */
     mode: z.enum(["fluentBit", "containerInsights", "none"]).default("fluentBit"),
-    /** Outbound HTTPS proxy for the agent, e.g. http://proxy.contoso.local:3128. */
+    /** Outbound proxy for the agent, e.g. http://proxy.contoso.local:3128 (no credentials in it). */
     proxy: z
       .string()
       .regex(/^https?:\/\/[^\s]+$/, "must be an http(s) proxy URL")
+      .refine(
+        (v) => !/^https?:\/\/[^/]*@/.test(v),
+        "must not contain credentials (config values are plain text); allow the cluster's egress addresses on the proxy instead",
+      )
       .optional(),
     /** Log Analytics domain: opinsights.azure.com (public), .us or .cn for sovereign clouds. */
     domain: z
       .enum(["opinsights.azure.com", "opinsights.azure.us", "opinsights.azure.cn"])
       .default("opinsights.azure.com"),
+    /** Registry mirroring the agent images, upstream paths kept; unset pulls from upstream. */
+    imageRegistry: imageRegistry.optional(),
+    /** fluent/fluent-bit chart and the Fluent Bit image tag (the chart's appVersion). */
+    fluentBit: z
+      .strictObject({
+        /** Chart source. Defaults to the chart repository https://fluent.github.io/helm-charts. */
+        chart: nonEmpty.default(FLUENT_BIT_CHART.source),
+        /** Exact chart version. Defaults to 0.57.9. */
+        chartVersion: chartVersion(FLUENT_BIT_CHART.version).default(FLUENT_BIT_CHART.version),
+        /** Fluent Bit image tag, the chart's appVersion. Defaults to 5.0.9. */
+        imageTag: imageTag.default(FLUENT_BIT_CHART.imageTag),
+      })
+      .superRefine(checkChartPin(FLUENT_BIT_CHART.name))
+      .prefault({}),
+    /** azuremonitor-containers chart and the ama-logs image tag. */
+    containerInsights: z
+      .strictObject({
+        /** Chart source. Defaults to the chart repository https://microsoft.github.io/charts/repo. */
+        chart: nonEmpty.default(CONTAINER_INSIGHTS_CHART.source),
+        /** Exact chart version. Defaults to 3.1.27. */
+        chartVersion: chartVersion(CONTAINER_INSIGHTS_CHART.version).default(
+          CONTAINER_INSIGHTS_CHART.version,
+        ),
+        /** ama-logs image tag (the chart's amalogs.image.tag). Defaults to 3.1.27. */
+        imageTag: imageTag.default(CONTAINER_INSIGHTS_CHART.imageTag),
+      })
+      .superRefine(checkChartPin(CONTAINER_INSIGHTS_CHART.name))
+      .prefault({}),
+  })
+  .superRefine((m, ctx) => {
+    if (m.mode === "fluentBit" && m.domain !== "opinsights.azure.com") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["domain"],
+        message:
+          "needs mode containerInsights: Fluent Bit's azure_logs_ingestion output signs in to the public Azure cloud only",
+      });
+    }
   })
   .prefault({});
 
