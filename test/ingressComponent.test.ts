@@ -1,0 +1,186 @@
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, Recorded, resolve } from "./mocks";
+
+const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+const SERVICE = "kubernetes:core/v1:Service";
+const reads: { name: string; id?: string }[] = [];
+
+const recorded: Recorded[] = installMocks({
+  outputs: {
+    // What NGF writes once the data plane's LoadBalancer Service has an address.
+    [GATEWAY]: () => ({ status: { addresses: [{ type: "IPAddress", value: "203.0.113.7" }] } }),
+    // The Service NGF provisioned, as a read returns it.
+    [SERVICE]: (a) => {
+      reads.push({ name: a.name, id: a.id });
+      return {
+        metadata: { name: "public-nginx", namespace: "nginx-gateway" },
+        spec: { type: "LoadBalancer" },
+        status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } },
+      };
+    },
+  },
+});
+
+// Imported after the mocks are installed.
+import * as k8s from "@pulumi/kubernetes";
+import type { IngressConfig } from "../config";
+import { Ingress } from "../components/ingress";
+
+/** Every child the component declares, with the options it was given. */
+const declared: {
+  type: string;
+  name: string;
+  resource: pulumi.Resource;
+  opts: pulumi.CustomResourceOptions;
+}[] = [];
+const spy = (a: pulumi.ResourceTransformationArgs) => {
+  declared.push({ type: a.type, name: a.name, resource: a.resource, opts: a.opts });
+  return undefined;
+};
+
+const ingress: IngressConfig = {
+  chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric",
+  chartVersion: "2.4.2",
+  gatewayApiCrds:
+    "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml",
+  loadBalancerIp: "203.0.113.7",
+  hostname: "ratings.contoso.com",
+  tlsSecretName: "ratings-tls",
+};
+
+let component: Ingress;
+const one = (type: string, name: string) => {
+  const found = recorded.find((x) => x.type === type && x.name === name);
+  if (!found)
+    throw new Error(
+      `no ${type} ${name}; have ${recorded.map((x) => `${x.type}/${x.name}`).join(", ")}`,
+    );
+  return found;
+};
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const inputs = (x: Recorded) => x.inputs as any;
+const decl = (type: string) => {
+  const found = declared.find((d) => d.type === type);
+  if (!found) throw new Error(`nothing of type ${type} declared`);
+  return found;
+};
+
+beforeAll(async () => {
+  const provider = new k8s.Provider("test", { kubeconfig: "{}" });
+  component = new Ingress(
+    "ingress",
+    { ingress, stamp: "seattle", routeNamespaces: ["ratings"] },
+    { providers: { kubernetes: provider }, transformations: [spy] },
+  );
+  await resolve(component.publicIp);
+  await new Promise((res) => setTimeout(res, 50));
+});
+
+test("registers namespace, CRDs, chart, Gateway and reads the provisioned Service", () => {
+  const summary = recorded
+    .filter((x) => !x.type.startsWith("pulumi:providers"))
+    .map((x) => `${x.type} ${x.name}`)
+    .sort();
+  expect(summary).toEqual(
+    [
+      "ash-ha-kubernetes:ingress:Ingress ingress",
+      "kubernetes:core/v1:Namespace ingress-ns",
+      "kubernetes:yaml/v2:ConfigFile ingress-gateway-api-crds",
+      "kubernetes:helm.sh/v4:Chart ingress-ngf",
+      `${GATEWAY} ingress-gateway`,
+      `${SERVICE} ingress-lb`,
+    ].sort(),
+  );
+  expect(reads).toEqual([{ name: "ingress-lb", id: "nginx-gateway/public-nginx" }]);
+});
+
+test("every Kubernetes resource and component uses the given provider", () => {
+  for (const x of recorded.filter((r) => r.type.startsWith("kubernetes:"))) {
+    expect(x.provider).toMatch(/pulumi:providers:kubernetes::test::/);
+  }
+});
+
+test("the pinned Gateway API CRDs come first: the chart depends on them, the Gateway on the chart", () => {
+  expect(inputs(one("kubernetes:yaml/v2:ConfigFile", "ingress-gateway-api-crds")).file).toBe(
+    ingress.gatewayApiCrds,
+  );
+  const crds = decl("kubernetes:yaml/v2:ConfigFile").resource;
+  const ns = decl("kubernetes:core/v1:Namespace").resource;
+  const chart = decl("kubernetes:helm.sh/v4:Chart");
+  expect(chart.opts.dependsOn).toEqual(expect.arrayContaining([crds, ns]));
+  expect(decl(GATEWAY).opts.dependsOn).toEqual([chart.resource]);
+  expect(decl(SERVICE).opts.dependsOn).toEqual([decl(GATEWAY).resource]);
+});
+
+test("the chart is pinned and its images carry the chart version", () => {
+  const chart = inputs(one("kubernetes:helm.sh/v4:Chart", "ingress-ngf"));
+  expect(chart.chart).toBe("oci://ghcr.io/nginx/charts/nginx-gateway-fabric");
+  expect(chart.version).toBe("2.4.2");
+  expect(chart.namespace).toBe("nginx-gateway");
+  expect(chart.values.nginxGateway.image.tag).toBe("2.4.2");
+  expect(chart.values.nginx.image.tag).toBe("2.4.2");
+});
+
+test("exactly one LoadBalancer: one Gateway, data plane Service type LoadBalancer with the fixed IP, no Service created", () => {
+  const chart = inputs(one("kubernetes:helm.sh/v4:Chart", "ingress-ngf"));
+  expect(chart.values.nginx.service).toEqual({
+    type: "LoadBalancer",
+    loadBalancerIP: "203.0.113.7",
+  });
+  expect(recorded.filter((x) => x.type === GATEWAY)).toHaveLength(1);
+  // The only Service is the one read back, never one the program creates.
+  expect(declared.filter((d) => d.type === SERVICE).map((d) => d.opts.id)).toHaveLength(1);
+  expect(declared.find((d) => d.type === SERVICE)?.opts.id).toBeDefined();
+});
+
+test("requests and limits on the control and data plane", () => {
+  const v = inputs(one("kubernetes:helm.sh/v4:Chart", "ingress-ngf")).values;
+  for (const r of [v.nginxGateway.resources, v.nginx.container.resources]) {
+    expect(r.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(r.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+  }
+});
+
+test("the Gateway: class nginx, HTTP and HTTPS listeners with the hostname, waits for its address", () => {
+  const gw = inputs(one(GATEWAY, "ingress-gateway"));
+  expect(gw.metadata.name).toBe("public");
+  expect(gw.metadata.namespace).toBe("nginx-gateway");
+  expect(gw.metadata.annotations).toEqual({
+    "pulumi.com/waitFor": "jsonpath={.status.addresses[0].value}",
+    "pulumi.com/patchForce": "true",
+  });
+  expect(gw.spec.gatewayClassName).toBe("nginx");
+  expect(
+    gw.spec.listeners.map(
+      (l: { name: string; protocol: string; port: number; hostname: string }) => [
+        l.name,
+        l.protocol,
+        l.port,
+        l.hostname,
+      ],
+    ),
+  ).toEqual([
+    ["http", "HTTP", 80, "ratings.contoso.com"],
+    ["https", "HTTPS", 443, "ratings.contoso.com"],
+  ]);
+  expect(gw.spec.listeners[1].tls.certificateRefs).toEqual([
+    { kind: "Secret", name: "ratings-tls" },
+  ]);
+  expect(gw.spec.listeners[0].allowedRoutes.namespaces.from).toBe("Selector");
+});
+
+test("outputs: public IP from the Service status, gateway name and namespace", async () => {
+  expect((await resolve(component.publicIp)).value).toBe("203.0.113.7");
+  expect((await resolve(component.gatewayName)).value).toBe("public");
+  expect(component.gatewayNamespace).toBe("nginx-gateway");
+  expect(component.serviceName).toBe("public-nginx");
+  expect((await resolve(component.gateway.name)).value).toBe("public");
+});
+
+test("objects the program declares are force-owned; the namespace enforces baseline", () => {
+  const ns = inputs(one("kubernetes:core/v1:Namespace", "ingress-ns"));
+  expect(ns.metadata.annotations).toEqual({ "pulumi.com/patchForce": "true" });
+  expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+  const chart = inputs(one("kubernetes:helm.sh/v4:Chart", "ingress-ngf"));
+  expect(chart.metadata).toBeUndefined();
+});
