@@ -1,15 +1,59 @@
 import * as azure from "@pulumi/azure-native";
-import type { GlobalConfig } from "../config";
+import * as pulumi from "@pulumi/pulumi";
+import { LogAnalytics } from "../components/logAnalytics";
+import { TrafficManager } from "../components/trafficManager";
+import { GlobalConfig, PROJECT } from "../config";
+import { exportGlobalOutputs } from "../lib/globalOutputs";
 
 /**
  * The `global` stack: public Azure, explicit provider (ambient pipeline credentials). It owns the
- * Traffic Manager profile and Log Analytics; those components are added on top of this provider.
+ * Traffic Manager profile (stamps register their own endpoints in it) and the Log Analytics side
+ * of monitoring, and exports exactly the outputs contract of lib/globalOutputs.ts.
  */
 export function globalStack(config: GlobalConfig) {
-  new azure.Provider("global-azure", { location: config.azure.location });
+  const location = config.azure.location;
+  const provider = new azure.Provider("global-azure", { location });
+  const providers = { providers: { "azure-native": provider } };
+
+  const group = new azure.resources.ResourceGroup(
+    "global",
+    { resourceGroupName: config.azure.resourceGroupName ?? `rg-${PROJECT}-global`, location },
+    { provider },
+  );
+  const resourceGroupName = group.name;
+
+  const trafficManager = new TrafficManager(
+    "global",
+    { resourceGroupName, settings: config.trafficManager },
+    providers,
+  );
+  const logs = new LogAnalytics(
+    "global",
+    {
+      resourceGroupName,
+      location,
+      settings: config.logAnalytics,
+      publisherPrincipalId: config.logsIngestion.servicePrincipalObjectId,
+    },
+    providers,
+  );
+
   return {
     kind: config.kind,
-    location: config.azure.location,
-    trafficManagerFqdn: `${config.trafficManager.dnsName}.trafficmanager.net`,
+    ...exportGlobalOutputs({
+      trafficManagerProfileName: trafficManager.profileName,
+      trafficManagerResourceGroup: trafficManager.resourceGroupName,
+      trafficManagerFqdn: trafficManager.fqdn,
+      trafficManagerRoutingMethod: trafficManager.routingMethod,
+      logAnalyticsWorkspaceResourceId: logs.workspaceResourceId,
+      logAnalyticsWorkspaceId: logs.workspaceId,
+      logAnalyticsSharedKey: logs.sharedKey,
+      logsIngestionEndpoint: logs.ingestionEndpoint,
+      logsIngestionRuleId: logs.ruleImmutableId,
+      logsIngestionStreamName: logs.streamName,
+      logsIngestionTenantId: config.logsIngestion.tenantId,
+      logsIngestionClientId: config.logsIngestion.clientId,
+      logsIngestionClientSecret: pulumi.secret(config.logsIngestionClientSecret.reveal()),
+    }),
   };
 }
