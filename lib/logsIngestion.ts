@@ -1,11 +1,15 @@
 /**
- * The Logs Ingestion API contract between the global stack (custom table, data collection rule)
- * and the stamps' Fluent Bit agents (fluentBit monitoring mode). Pure: no resources.
+ * The Logs Ingestion API pieces the global stack creates for the stamps' Fluent Bit agents
+ * (fluentBit monitoring mode): custom table, stream declaration, transformation. Pure: no resources.
  *
- * The agent sends Fluent Bit's own record shape (after its `kubernetes` filter, with `stamp` and
- * `cluster` added by a `record_modifier` filter and `TimeGenerated` by the output's `time_key`);
- * the rule's transformation flattens it into the table's columns, so the agent needs no mapping.
+ * The record shape is the agent's (`LOG_RECORD_COLUMNS` in lib/monitoring.ts, where Fluent Bit
+ * flattens its Kubernetes metadata into these columns); the stream and the table are derived from
+ * it, so the two sides cannot drift apart.
  */
+import { LOG_RECORD_COLUMNS } from "./monitoring";
+
+/** A column the agent sends. */
+export type RecordColumn = keyof typeof LOG_RECORD_COLUMNS;
 
 /** The custom table in the workspace (custom tables end in _CL). */
 export const LOGS_TABLE_NAME = "ContainerLogs_CL";
@@ -18,55 +22,48 @@ export const LOGS_STREAM_NAME = `Custom-${LOGS_TABLE_NAME}`;
 
 /** A column as the workspace table takes it (`operationalinsights.Table` schema). */
 export interface TableColumn {
-  name: string;
+  name: RecordColumn;
   type: "string" | "dateTime" | "dynamic";
   description: string;
 }
 
 /** A column as the rule's stream declaration takes it (`monitor.DataCollectionRule`). */
 export interface StreamColumn {
-  name: string;
+  name: RecordColumn;
   type: "string" | "datetime" | "dynamic";
 }
 
-/** Columns of the table: one row per container log line. */
-export const LOGS_TABLE_COLUMNS: readonly TableColumn[] = [
-  { name: "TimeGenerated", type: "dateTime", description: "When the agent read the line (UTC)." },
-  { name: "Stamp", type: "string", description: "Azure Stack Hub stamp, e.g. seattle." },
-  { name: "Cluster", type: "string", description: "Cluster name the agent reports." },
-  { name: "Namespace", type: "string", description: "Kubernetes namespace of the pod." },
-  { name: "Pod", type: "string", description: "Pod name." },
-  { name: "Container", type: "string", description: "Container name." },
-  { name: "ContainerImage", type: "string", description: "Image the container runs." },
-  { name: "Node", type: "string", description: "Node the pod runs on." },
-  { name: "Stream", type: "string", description: "stdout or stderr." },
-  { name: "Log", type: "string", description: "The log line." },
-  { name: "PodLabels", type: "dynamic", description: "The pod's labels." },
-];
+/** What each column holds; a column the agent adds fails to compile until it is described here. */
+const DESCRIPTIONS: Record<RecordColumn, string> = {
+  TimeGenerated: "When the agent read the line (UTC).",
+  Stamp: "Azure Stack Hub stamp, e.g. seattle.",
+  Namespace: "Kubernetes namespace of the pod.",
+  Pod: "Pod name.",
+  Container: "Container name.",
+  ContainerImage: "Image the container runs.",
+  Node: "Node the pod runs on.",
+  Stream: "stdout or stderr.",
+  LogMessage: "The log line.",
+  PodLabels: "The pod's labels.",
+};
 
-/**
- * The record the agent sends: Fluent Bit's `tail` input with the CRI parser (`stream`, `log`),
- * its `kubernetes` filter (`kubernetes` map) with Merge_Log off, `stamp` and `cluster` from a
- * `record_modifier`, `TimeGenerated` from the output (`time_generated on`, `time_key TimeGenerated`).
- * Other fields (e.g. `logtag`) are dropped by the rule.
- */
-export const LOGS_STREAM_COLUMNS: readonly StreamColumn[] = [
-  { name: "TimeGenerated", type: "datetime" },
-  { name: "stamp", type: "string" },
-  { name: "cluster", type: "string" },
-  { name: "stream", type: "string" },
-  { name: "log", type: "string" },
-  { name: "kubernetes", type: "dynamic" },
-];
+const entries = Object.entries(LOG_RECORD_COLUMNS) as [RecordColumn, StreamColumn["type"]][];
 
-/** The rule's transformation from the agent's record to the table's columns. */
-export const LOGS_TRANSFORM_KQL = [
-  "source",
-  "| project TimeGenerated, Stamp = stamp, Cluster = cluster,",
-  "Namespace = tostring(kubernetes.namespace_name), Pod = tostring(kubernetes.pod_name),",
-  "Container = tostring(kubernetes.container_name), ContainerImage = tostring(kubernetes.container_image),",
-  "Node = tostring(kubernetes.host), Stream = stream, Log = log, PodLabels = kubernetes.labels",
-].join(" ");
+/** The rule's stream declaration: exactly the columns of the agent's records. */
+export const LOGS_STREAM_COLUMNS: readonly StreamColumn[] = entries.map(([name, type]) => ({
+  name,
+  type,
+}));
+
+/** The table's columns: the same, one row per container log line (the table spells dateTime). */
+export const LOGS_TABLE_COLUMNS: readonly TableColumn[] = entries.map(([name, type]) => ({
+  name,
+  type: type === "datetime" ? "dateTime" : type,
+  description: DESCRIPTIONS[name],
+}));
+
+/** The rule's transformation: none, the agent already sends the table's shape. */
+export const LOGS_TRANSFORM_KQL = "source";
 
 /** Built-in role "Monitoring Metrics Publisher": may publish to a data collection rule. */
 export const MONITORING_METRICS_PUBLISHER_ROLE = "3913510d-42f4-4e42-8a64-420c390055eb";

@@ -190,14 +190,13 @@ test("the custom table ContainerLogs_CL with the columns the rule produces", () 
   expect(table.schema.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
     "TimeGenerated:dateTime",
     "Stamp:string",
-    "Cluster:string",
     "Namespace:string",
     "Pod:string",
     "Container:string",
     "ContainerImage:string",
     "Node:string",
     "Stream:string",
-    "Log:string",
+    "LogMessage:string",
     "PodLabels:dynamic",
   ]);
 });
@@ -221,6 +220,7 @@ test("the rule declares Custom-ContainerLogs_CL and flows it into the workspace"
       {
         streams: ["Custom-ContainerLogs_CL"],
         destinations: ["workspace"],
+        transformKql: "source",
         outputStream: "Custom-ContainerLogs_CL",
       },
     ],

@@ -1,6 +1,6 @@
 /**
- * The Logs Ingestion contract: the rule's transformation must produce exactly the table's columns
- * from exactly the stream's columns, or Azure refuses the rule (or silently drops data).
+ * The Logs Ingestion pieces match the agent's records: the rule must declare exactly the columns
+ * Fluent Bit sends and the table must hold them, or Azure refuses the rule or drops data.
  */
 import {
   LOGS_STREAM_COLUMNS,
@@ -11,54 +11,59 @@ import {
   MONITORING_METRICS_PUBLISHER_ROLE,
   roleDefinitionId,
 } from "../lib/logsIngestion";
-
-/** `project A, B = expr, ...` -> the output column names, in order. */
-function projectedColumns(kql: string): string[] {
-  const project = /\|\s*project\s+([\s\S]*)$/.exec(kql)?.[1] ?? "";
-  // Split on commas outside parentheses.
-  const parts: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const ch of project) {
-    if (ch === "(") depth++;
-    if (ch === ")") depth--;
-    if (ch === "," && depth === 0) {
-      parts.push(current);
-      current = "";
-    } else current += ch;
-  }
-  parts.push(current);
-  return parts.map((p) => p.split("=")[0].trim());
-}
-
-/** Identifiers the transformation reads from the source record. */
-function sourceFields(kql: string): string[] {
-  const project = /\|\s*project\s+([\s\S]*)$/.exec(kql)?.[1] ?? "";
-  const fields = new Set<string>();
-  for (const part of project.split(",")) {
-    const expr = part.includes("=") ? part.split("=")[1] : part;
-    const ident = /^(?:tostring\()?([A-Za-z_][A-Za-z0-9_]*)/.exec(expr.trim())?.[1];
-    if (ident) fields.add(ident);
-  }
-  return [...fields].sort();
-}
+import { fluentBitPipeline, LOG_RECORD_COLUMNS, tableName } from "../lib/monitoring";
 
 test("the table is a custom table and the stream is the one Fluent Bit posts to", () => {
   expect(LOGS_TABLE_NAME).toMatch(/_CL$/);
   expect(LOGS_STREAM_NAME).toBe("Custom-ContainerLogs_CL");
+  // the agent derives its table_name from the exported stream name
+  expect(tableName(LOGS_STREAM_NAME)).toBe(LOGS_TABLE_NAME);
 });
 
-test("the transformation projects exactly the table's columns, in order", () => {
-  expect(projectedColumns(LOGS_TRANSFORM_KQL)).toEqual(LOGS_TABLE_COLUMNS.map((c) => c.name));
+test("the stream declares exactly the agent's record columns and types", () => {
+  expect(Object.fromEntries(LOGS_STREAM_COLUMNS.map((c) => [c.name, c.type]))).toEqual(
+    LOG_RECORD_COLUMNS,
+  );
 });
 
-test("the transformation reads only fields the stream declares, and all of them", () => {
-  expect(sourceFields(LOGS_TRANSFORM_KQL)).toEqual(LOGS_STREAM_COLUMNS.map((c) => c.name).sort());
+test("the table has the same columns, in order, with the table's type names", () => {
+  expect(LOGS_TABLE_COLUMNS.map((c) => `${c.name}:${c.type}`)).toEqual([
+    "TimeGenerated:dateTime",
+    "Stamp:string",
+    "Namespace:string",
+    "Pod:string",
+    "Container:string",
+    "ContainerImage:string",
+    "Node:string",
+    "Stream:string",
+    "LogMessage:string",
+    "PodLabels:dynamic",
+  ]);
+  expect(LOGS_TABLE_COLUMNS.map((c) => c.name)).toEqual(LOGS_STREAM_COLUMNS.map((c) => c.name));
+  for (const c of LOGS_TABLE_COLUMNS) expect(c.description).not.toBe("");
 });
 
-test("both schemas carry TimeGenerated as a date (the table requires it)", () => {
-  expect(LOGS_TABLE_COLUMNS.find((c) => c.name === "TimeGenerated")?.type).toBe("dateTime");
-  expect(LOGS_STREAM_COLUMNS.find((c) => c.name === "TimeGenerated")?.type).toBe("datetime");
+test("no transformation: the agent already sends the table's shape", () => {
+  expect(LOGS_TRANSFORM_KQL).toBe("source");
+});
+
+test("the agent's pipeline sends exactly the declared columns to this stream", () => {
+  const pipeline = fluentBitPipeline("seattle", {
+    endpoint: "https://global-dce.westeurope-1.ingest.monitor.azure.com",
+    ruleId: "dcr-0123456789abcdef0123456789abcdef",
+    streamName: LOGS_STREAM_NAME,
+    tenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
+    clientId: "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e72",
+  });
+  const setting = (text: string, key: string) =>
+    [...text.matchAll(new RegExp(`^\\s*${key} (.+)$`, "gm"))].map((m) => m[1].trim());
+  expect(setting(pipeline.outputs, "table_name")).toEqual([LOGS_TABLE_NAME]);
+  // the record keeps only the allow-listed keys; the output adds TimeGenerated
+  const sent = [
+    ...setting(pipeline.filters, "Allowlist_key"),
+    ...setting(pipeline.outputs, "time_key"),
+  ];
+  expect(sent.sort()).toEqual(LOGS_STREAM_COLUMNS.map((c) => c.name).sort());
 });
 
 test("the publisher role is Monitoring Metrics Publisher, at subscription level", () => {
