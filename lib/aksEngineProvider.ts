@@ -93,6 +93,23 @@ async function run(
   };
 }
 
+/**
+ * planClusterChange, with a refusal re-thrown as a plain Error: the dynamic provider runs a
+ * serialized copy of this code, where only a plain Error's message reaches the CLI intact.
+ */
+function plan(olds: ClusterResourceOutputs, news: ClusterResourceInputs) {
+  try {
+    return planClusterChange(olds.spec, news.spec, credentialsChanged(olds, news));
+  } catch (e) {
+    const reasons = (e as { reasons?: string[] }).reasons;
+    throw new Error(
+      reasons
+        ? `The cluster change is refused, nothing was changed:\n  - ${reasons.join("\n  - ")}`
+        : String((e as Error)?.message ?? e),
+    );
+  }
+}
+
 function credentialsChanged(olds: ClusterResourceInputs, news: ClusterResourceInputs): boolean {
   return olds.servicePrincipalSecret !== news.servicePrincipalSecret;
 }
@@ -100,12 +117,12 @@ function credentialsChanged(olds: ClusterResourceInputs, news: ClusterResourceIn
 export const aksEngineProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: ClusterResourceOutputs, news: ClusterResourceInputs) {
     // Throws PlanRefusal with every reason: the preview stops before anything runs.
-    const plan = planClusterChange(olds.spec, news.spec, credentialsChanged(olds, news));
+    const planned = plan(olds, news);
     const changes: string[] = [];
-    if (plan.kind !== "none") {
+    if (planned.kind !== "none") {
       changes.push("spec");
       process.stderr.write(
-        `[aks-engine ${news.context.location}] plan: ${describePlan(plan).join("; ")}\n`,
+        `[aks-engine ${news.context.location}] plan: ${describePlan(planned).join("; ")}\n`,
       );
     }
     if (credentialsChanged(olds, news)) changes.push("servicePrincipalSecret");
@@ -135,16 +152,16 @@ export const aksEngineProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(_id: string, olds: ClusterResourceOutputs, news: ClusterResourceInputs) {
-    const plan = planClusterChange(olds.spec, news.spec, credentialsChanged(olds, news));
+    const planned = plan(olds, news);
     let result = {
       kubeconfig: olds.kubeconfig,
       outputArchive: olds.outputArchive,
       observed: olds.observed,
     };
-    if (plan.kind === "deploy") {
+    if (planned.kind === "deploy") {
       result = await run(news, { op: "deploy", apiModel: news.apiModel }, olds.outputArchive);
-    } else if (plan.kind === "change") {
-      for (const step of plan.steps) {
+    } else if (planned.kind === "change") {
+      for (const step of planned.steps) {
         const op: HelperOperation =
           step.action === "scale"
             ? { op: "scale", pool: step.pool, count: step.to }

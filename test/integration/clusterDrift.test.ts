@@ -1,0 +1,181 @@
+/**
+ * The cluster resource through the real Pulumi engine: the AksEngineDeployment dynamic provider
+ * (the shipped code) drives a loopback helper over real SSH. On the helper, aks-engine-azurestack
+ * is the TEST DOUBLE (deploy/scale/upgrade need ARM) whose kubeconfig and scale/upgrade hook point
+ * at the local KWOK control plane, while kubectl is real. Proves: up, a clean preview, out-of-band
+ * node-count and kubelet-version changes reported by `pulumi refresh --preview-only
+ * --expect-no-changes` with exit code 7 and healed by `pulumi up --refresh`, a refused master
+ * change stopping the preview, no plaintext secret in state, destroy.
+ */
+import { spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { buildApiModel } from "../../lib/apiModel";
+import { TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
+import { stampConfig } from "../stampConfigs";
+import { KUBECONFIG, kubectlJson, ROOT, run, show } from "./harness";
+import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";
+
+const PROGRAM = path.join(ROOT, "test/integration/programs/aks-engine-cluster");
+const STACK = "it-cluster";
+const SP_SECRET = `sp-${crypto.randomBytes(12).toString("hex")}`;
+const backend = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-cluster-"));
+const toolDir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-tools-"));
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  PATH: `${path.join(ROOT, "node_modules/.bin")}:${path.join(ROOT, ".toolchain/bin")}:${process.env.PATH}`,
+  PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(ROOT, ".toolchain/pulumi-home"),
+  PULUMI_BACKEND_URL: `file://${backend}`,
+  PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("hex"),
+  PULUMI_SKIP_UPDATE_CHECK: "true",
+  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+};
+let helper: LoopbackHelper;
+
+function pulumi(args: string[], input?: string) {
+  const stackArgs = args[0] === "stack" && args[1] === "init" ? [] : ["--stack", STACK];
+  const r = spawnSync("pulumi", [...args, ...stackArgs, "--non-interactive"], {
+    cwd: PROGRAM,
+    env,
+    input,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+const lc = (...args: string[]) => {
+  const r = run("bash", ["scripts/local-cluster.sh", ...args]);
+  if (r.code !== 0) throw new Error(show(r));
+};
+const nodes = () =>
+  kubectlJson<{
+    items: { metadata: { name: string }; status: { nodeInfo: { kubeletVersion: string } } }[];
+  }>(["get", "nodes"]).items;
+const agents = () => nodes().filter((n) => n.metadata.name.startsWith("k8s-linuxpool-"));
+const argvLog = () =>
+  fs.readFileSync(path.join(helper.home, "double-argv.log"), "utf8").trim().split("\n");
+
+beforeAll(async () => {
+  // Helper tools: the aks-engine test double, the real kubectl.
+  fs.symlinkSync(
+    path.join(ROOT, "test/doubles/aks-engine-azurestack"),
+    path.join(toolDir, "aks-engine-azurestack"),
+  );
+  fs.symlinkSync(path.join(ROOT, ".toolchain/bin/kubectl"), path.join(toolDir, "kubectl"));
+  helper = await startLoopbackHelper(toolDir, {
+    ASHK8S_DOUBLE_KUBECONFIG: KUBECONFIG,
+    ASHK8S_DOUBLE_HOOK: path.join(ROOT, "test/doubles/kwok-cluster-hook"),
+    ASHK8S_DOUBLE_STATE: path.join(toolDir, "double-cluster.json"),
+  });
+  const config = stampConfig("seattle", { azureStack: { location: "local" } }, SP_SECRET);
+  const apiModel = buildApiModel(config, {
+    sshPublicKey: "ssh-ed25519 AAAAC3Nza test",
+    servicePrincipalSecret: SP_SECRET,
+  });
+  const spec = {
+    location: "local",
+    dnsPrefix: config.cluster.dnsPrefix,
+    masterCount: 3,
+    kubernetesVersion: "1.34.4",
+    networkPlugin: "kubenet",
+    pools: [{ name: "linuxpool", count: 3, vmSize: "Standard_DS3_v2" }],
+  };
+  const init = pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
+  expect(init.code).toBe(0);
+  const set = (key: string, value: string, secret = false) => {
+    const r = pulumi(["config", "set", ...(secret ? ["--secret"] : []), `it:${key}`], value);
+    if (r.code !== 0) throw new Error(`config set ${key}: ${show(r)}`);
+  };
+  set("port", String(helper.port));
+  set("user", helper.user);
+  set("marker", helper.bootstrapMarker);
+  set("spec", JSON.stringify(spec));
+  // Secrets go on stdin (never argv) and are stored encrypted.
+  set("helperKey", helper.privateKey, true);
+  set("apiModel", JSON.stringify(apiModel), true);
+  set("spSecret", SP_SECRET, true);
+  set("spCertificate", TEST_CERTIFICATE_BUNDLE, true);
+});
+
+afterAll(async () => {
+  pulumi(["destroy", "--yes", "--skip-preview"]);
+  await helper?.stop();
+  fs.rmSync(backend, { recursive: true, force: true });
+  fs.rmSync(toolDir, { recursive: true, force: true });
+  fs.rmSync(path.join(PROGRAM, `Pulumi.${STACK}.yaml`), { force: true });
+});
+
+test("up deploys through the helper and reports the cluster's real node counts and version", () => {
+  const up = pulumi(["up", "--yes", "--skip-preview"]);
+  expect(up.code).toBe(0);
+  // the helper's progress reaches the CLI while the command runs
+  expect(up.stdout).toContain("[aks-engine local] deploy: INFO double: deploy starting");
+  expect(argvLog()).toEqual([expect.stringMatching(/^deploy --azure-env AzureStackCloud /)]);
+  const out = JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets"]).stdout);
+  expect(out.observed).toEqual({
+    masterCount: 3,
+    pools: { linuxpool: 3 },
+    kubernetesVersion: "1.34.4",
+  });
+  expect(JSON.parse(JSON.stringify(out.kubeconfig)).length).toBeGreaterThan(0);
+  const preview = pulumi(["preview", "--expect-no-changes"]);
+  expect({ code: preview.code }).toEqual({ code: 0 });
+});
+
+test("a worker added out of band: refresh reports drift (exit 7), up --refresh scales back", () => {
+  lc("add-node", "k8s-linuxpool-00000000-3", "agent");
+  expect(agents()).toHaveLength(4);
+  const drift = pulumi(["refresh", "--preview-only", "--expect-no-changes"]);
+  expect({ code: drift.code }).toEqual({ code: 7 });
+  const up = pulumi(["up", "--refresh", "--yes", "--skip-preview"]);
+  expect(up.code).toBe(0);
+  expect(argvLog().at(-1)).toMatch(/^scale .*--node-pool linuxpool --new-node-count 3 /);
+  expect(agents()).toHaveLength(3);
+  expect(pulumi(["refresh", "--preview-only", "--expect-no-changes"]).code).toBe(0);
+});
+
+test("a node left on an older kubelet (half-finished upgrade): refresh reports drift (exit 7), up --refresh upgrades", () => {
+  lc("set-node-version", "k8s-linuxpool-00000000-1", "v1.33.10");
+  const drift = pulumi(["refresh", "--preview-only", "--expect-no-changes"]);
+  expect(drift.code).toBe(7);
+  const up = pulumi(["up", "--refresh", "--yes", "--skip-preview"]);
+  expect(up.code).toBe(0);
+  expect(argvLog().at(-1)).toMatch(/^upgrade .*--upgrade-version 1\.34\.4$/);
+  expect(new Set(nodes().map((n) => n.status.nodeInfo.kubeletVersion))).toEqual(
+    new Set(["v1.34.4"]),
+  );
+  expect(pulumi(["refresh", "--preview-only", "--expect-no-changes"]).code).toBe(0);
+});
+
+test("a master-count change is refused in the preview and nothing runs on the helper", () => {
+  const before = argvLog().length;
+  const spec = JSON.parse(pulumi(["config", "get", "it:spec"]).stdout);
+  expect(
+    pulumi(["config", "set", "it:spec"], JSON.stringify({ ...spec, masterCount: 5 })).code,
+  ).toBe(0);
+  const preview = pulumi(["preview"]);
+  expect(preview.code).not.toBe(0);
+  expect(preview.stdout + preview.stderr).toContain(
+    "cluster.masterCount: 3 -> 5 cannot change in place",
+  );
+  expect(argvLog()).toHaveLength(before);
+  expect(pulumi(["config", "set", "it:spec"], JSON.stringify(spec)).code).toBe(0);
+});
+
+test("state holds no plaintext secret; destroy removes the resource", () => {
+  const exported = pulumi(["stack", "export"]).stdout;
+  expect(exported).toContain("ciphertext");
+  for (const secret of [
+    SP_SECRET,
+    helper.privateKey.split("\n")[1],
+    "VEVTVCBLRVk=",
+    "current-context",
+  ]) {
+    expect(exported).not.toContain(secret);
+  }
+  const destroy = pulumi(["destroy", "--yes", "--skip-preview"]);
+  expect(destroy.code).toBe(0);
+  expect(fs.existsSync(path.join(helper.home, "ashk8s/_output"))).toBe(false);
+});
