@@ -393,6 +393,17 @@ const trafficManagerEndpointSchema = z.strictObject({
   priority: z.number().int().min(1).max(1000).default(1),
   /** Azure region closest to the stamp, for Performance routing, e.g. westus2. */
   endpointLocation: nonEmpty,
+  /**
+   * What Traffic Manager resolves to for this stamp. Defaults to the ingress public IP; set it when
+   * that IP is intranet-only and the app is published through a firewall/NAT or reverse proxy.
+   */
+  target: z
+    .string()
+    .refine(
+      (v) => isIPv4(v) || isIPv6(v) || FQDN.test(v),
+      "must be the public IP address or DNS name Traffic Manager should hand out",
+    )
+    .optional(),
 });
 
 const stampSchema = z.strictObject({

@@ -6,7 +6,7 @@ import { apiServerFqdn, StampConfig } from "../config";
 import { AksEngineDeployment } from "../lib/aksEngineProvider";
 import { buildApiModel } from "../lib/apiModel";
 import { BOOTSTRAP_MARKER } from "../lib/cloudInit";
-import { ClusterSpec } from "../lib/clusterPlan";
+import { clusterSpec } from "../lib/clusterPlan";
 
 /** Where the cluster lives and how to reach the helper VM that runs aks-engine. */
 export interface AksEngineClusterArgs {
@@ -24,18 +24,6 @@ export interface AksEngineClusterArgs {
 
 /** The cluster's Azure resource group name (aks-engine deploys into it; destroy deletes it). */
 export const clusterResourceGroupName = (stamp: string) => `rg-${stamp}-k8s`;
-
-/** The planning view of a stamp's cluster config. */
-export function clusterSpec(config: StampConfig): ClusterSpec {
-  return {
-    location: config.azureStack.location,
-    dnsPrefix: config.cluster.dnsPrefix,
-    masterCount: config.cluster.masterCount,
-    kubernetesVersion: config.cluster.kubernetesVersion,
-    networkPlugin: config.cluster.networkPlugin,
-    pools: config.cluster.pools.map((p) => ({ name: p.name, count: p.count, vmSize: p.vmSize })),
-  };
-}
 
 /**
  * An AKS engine Kubernetes cluster on Azure Stack Hub, driven on the helper VM over SSH:

@@ -3,6 +3,7 @@
  * cluster resource's provider calls it in `diff` (so a preview shows the plan, or stops on a
  * refusal before anything runs) and again in `update`.
  */
+import type { StampConfig } from "../config";
 
 /** The parts of a cluster that aks-engine actions change or that must never change. */
 export interface ClusterSpec {
@@ -12,6 +13,18 @@ export interface ClusterSpec {
   kubernetesVersion: string;
   networkPlugin: string;
   pools: { name: string; count: number; vmSize: string }[];
+}
+
+/** The planning view of a stamp's cluster config. */
+export function clusterSpec(config: StampConfig): ClusterSpec {
+  return {
+    location: config.azureStack.location,
+    dnsPrefix: config.cluster.dnsPrefix,
+    masterCount: config.cluster.masterCount,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    networkPlugin: config.cluster.networkPlugin,
+    pools: config.cluster.pools.map((p) => ({ name: p.name, count: p.count, vmSize: p.vmSize })),
+  };
 }
 
 export type ClusterStep =

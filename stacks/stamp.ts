@@ -3,6 +3,11 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { AksEngineCluster } from "../components/aksEngineCluster";
 import { HelperVm } from "../components/helperVm";
+import { Ingress } from "../components/ingress";
+import { MonitoringAgent } from "../components/monitoringAgent";
+import { RatingsApp } from "../components/ratingsApp";
+import { globalStackReference, TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
+import { readGlobalOutputs } from "../lib/globalOutputs";
 import { StampConfig } from "../config";
 
 /** The explicit providers of a stamp: its ASH ARM endpoint, and public Azure for Traffic Manager. */
@@ -32,8 +37,9 @@ export function stampProviders(config: StampConfig): StampProviders {
 }
 
 /**
- * A stamp stack: providers, then the helper VM, then the AKS engine cluster driven from it; the
- * in-cluster layer goes on the cluster's Kubernetes provider.
+ * A stamp stack: providers, the helper VM, the AKS engine cluster driven from it, the in-cluster
+ * layer on the cluster's Kubernetes provider (ingress, monitoring agent, ratings app), and the
+ * stamp's own endpoint in the global Traffic Manager profile (read through a StackReference).
  */
 export function stampStack(config: StampConfig) {
   const providers = stampProviders(config);
@@ -52,6 +58,39 @@ export function stampStack(config: StampConfig) {
     },
     ash,
   );
+
+  const inCluster = { providers: { kubernetes: cluster.provider } };
+  const global = readGlobalOutputs(globalStackReference(config.name, config.trafficManager));
+  const ingress = new Ingress(
+    `${config.name}-ingress`,
+    { ingress: config.ingress, stamp: config.name, routeNamespaces: [config.app.namespace] },
+    inCluster,
+  );
+  const monitoring = new MonitoringAgent(
+    `${config.name}-monitoring`,
+    { monitoring: config.monitoring, stamp: config.name, global },
+    inCluster,
+  );
+  new RatingsApp(
+    `${config.name}-ratings`,
+    {
+      app: config.app,
+      stamp: config.name,
+      gateway: ingress.gateway,
+      hostname: config.ingress.hostname,
+    },
+    inCluster,
+  );
+  const endpoint = new TrafficManagerEndpoint(
+    `${config.name}-tm`,
+    {
+      global,
+      stamp: config.name,
+      target: config.trafficManager.target ?? ingress.publicIp,
+      settings: config.trafficManager,
+    },
+    { providers: { "azure-native": providers.azure } },
+  );
   return {
     kind: config.kind,
     stamp: config.name,
@@ -65,5 +104,9 @@ export function stampStack(config: StampConfig) {
     masterCount: cluster.masterCount,
     nodeCounts: cluster.nodeCounts,
     kubeconfig: cluster.kubeconfig,
+    ingressIp: ingress.publicIp,
+    monitoring: monitoring.destination,
+    trafficManagerEndpoint: endpoint.endpointName,
+    appUrl: pulumi.interpolate`http://${global.trafficManagerFqdn}/`,
   };
 }

@@ -162,6 +162,11 @@ describe("stamp validation: one row per rule, exact message", () => {
       "servicePrincipalSecret: is missing; set the service principal's client secret (the cluster's cloud provider credential) with `pulumi config set --secret servicePrincipalSecret`",
     ],
     [
+      "Traffic Manager target neither an IP nor a DNS name",
+      stamp({ trafficManager: { target: "not a host" } }),
+      'trafficManager.target: "not a host" must be the public IP address or DNS name Traffic Manager should hand out',
+    ],
+    [
       "certificate missing",
       stamp({}, ["servicePrincipalCertificate"]),
       "servicePrincipalCertificate: is missing; set the service principal's certificate and private key in one PEM (aks-engine signs in to ARM with it, so no secret goes on its command line) with `pulumi config set --secret servicePrincipalCertificate`",

@@ -7,4 +7,5 @@ describeStampProgram("seattle", {
   version: "1.34.4",
   fqdn: "sea-ratings.seattle.cloudapp.azurestack.contoso.com",
   allowList: ["10.20.0.0/24", "203.0.113.16/28"],
+  globalStack: "contoso/ash-ha-kubernetes/global",
 });

@@ -7,4 +7,5 @@ describeStampProgram("munich", {
   version: "1.33.10",
   fqdn: "muc-ratings.munich.cloudapp.ash.fabrikam.de",
   allowList: ["172.16.40.0/24"],
+  globalStack: "contoso/ash-ha-kubernetes/global",
 });

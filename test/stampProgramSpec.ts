@@ -5,10 +5,28 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_OUTPUTS } from "../lib/aksEngineProvider";
+import { GLOBAL_OUTPUT_KEYS, GlobalOutputs } from "../lib/globalOutputs";
 import { installMocks, Recorded, resolve, unwrapSecret } from "./mocks";
 import { readStackFile } from "./stackFiles";
 
 const SP_SECRET = "sp-secret-value";
+
+/** What the global stack exported, as the StackReference returns it. */
+const GLOBAL: GlobalOutputs = {
+  trafficManagerProfileName: "contoso-ratings",
+  trafficManagerResourceGroup: "rg-ash-ha-kubernetes-global",
+  trafficManagerFqdn: "contoso-ratings.trafficmanager.net",
+  trafficManagerRoutingMethod: "Performance",
+  logAnalyticsWorkspaceResourceId: "/subscriptions/s/resourceGroups/g/providers/x/workspaces/w",
+  logAnalyticsWorkspaceId: "11111111-2222-3333-4444-555555555555",
+  logAnalyticsSharedKey: "shared-key-value",
+  logsIngestionEndpoint: "https://global-dce.westeurope-1.ingest.monitor.azure.com",
+  logsIngestionRuleId: "dcr-00000000000000000000000000000000",
+  logsIngestionStreamName: "Custom-ContainerLogs_CL",
+  logsIngestionTenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
+  logsIngestionClientId: "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e72",
+  logsIngestionClientSecret: "logs-client-secret-value",
+};
 
 export function describeStampProgram(
   stack: "seattle" | "munich",
@@ -18,6 +36,7 @@ export function describeStampProgram(
     version: string;
     fqdn: string;
     allowList: string[];
+    globalStack: string;
   },
 ) {
   const { config, secretKeys } = readStackFile(stack, SP_SECRET);
@@ -26,6 +45,24 @@ export function describeStampProgram(
     secretKeys,
     stack,
     outputs: {
+      "pulumi:pulumi:StackReference": () => ({
+        outputs: GLOBAL,
+        secretOutputNames: Object.entries(GLOBAL_OUTPUT_KEYS)
+          .filter(([, { secret }]) => secret)
+          .map(([key]) => key),
+      }),
+      // NGF's Gateway reports its address; the data plane Service it provisioned, as a read returns it.
+      "kubernetes:gateway.networking.k8s.io/v1:Gateway": () => ({
+        status: { addresses: [{ type: "IPAddress", value: "203.0.113.7" }] },
+      }),
+      "kubernetes:core/v1:Service": (a) =>
+        a.id
+          ? {
+              metadata: { name: "public-nginx", namespace: "nginx-gateway" },
+              spec: { type: "LoadBalancer" },
+              status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } },
+            }
+          : {},
       "tls:index/privateKey:PrivateKey": (a) => ({
         publicKeyOpenssh: `ssh-rsa AAAAB3Nza${a.name} generated`,
         privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${a.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
@@ -68,7 +105,12 @@ export function describeStampProgram(
   };
 
   test("the graph: providers, helper VM pieces, the cluster's resource group, keys, the cluster and its Kubernetes provider", () => {
-    const names = recorded.map((r) => `${r.type} ${r.name}`).sort();
+    const infra =
+      /^(azurestack:|tls:|pulumi-nodejs:dynamic\/ash-ha-kubernetes:AksEngine|pulumi:providers:|ash-ha-kubernetes:stamp:)/;
+    const names = recorded
+      .filter((r) => infra.test(r.type))
+      .map((r) => `${r.type} ${r.name}`)
+      .sort();
     expect(names).toEqual(
       [
         `ash-ha-kubernetes:stamp:AksEngineCluster ${stack}-cluster`,
@@ -185,6 +227,57 @@ export function describeStampProgram(
     );
   });
 
+  test("the in-cluster layer and the Traffic Manager endpoint are wired on the right providers", () => {
+    const components = recorded.filter(
+      (r) => r.type.startsWith("ash-ha-kubernetes:") && !r.type.includes(":stamp:"),
+    );
+    expect(components.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+      expect.arrayContaining([
+        `ash-ha-kubernetes:app:RatingsApp ${stack}-ratings`,
+        expect.stringMatching(new RegExp(`Ingress ${stack}-ingress$`)),
+        expect.stringMatching(new RegExp(`MonitoringAgent ${stack}-monitoring$`)),
+        expect.stringMatching(new RegExp(`TrafficManagerEndpoint ${stack}-tm$`)),
+      ]),
+    );
+    const k8sResources = recorded.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(k8sResources.length).toBeGreaterThan(20);
+    for (const r of k8sResources)
+      expect(r.provider).toMatch(new RegExp(`::${stack}-cluster-k8s::`));
+    const endpoint = one("azure-native:trafficmanager:Endpoint");
+    expect(endpoint.provider).toMatch(new RegExp(`::${stack}-azure::`));
+    expect(endpoint.inputs).toMatchObject({
+      target: "203.0.113.7",
+      profileName: GLOBAL.trafficManagerProfileName,
+      resourceGroupName: GLOBAL.trafficManagerResourceGroup,
+      endpointType: "ExternalEndpoints",
+    });
+    const ref = one("pulumi:pulumi:StackReference");
+    expect(ref.inputs.name).toBe(expected.globalStack);
+    const route = one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
+    expect(JSON.stringify(route.inputs)).toContain("healthz");
+  });
+
+  test("no secret of config or of the global stack reaches a plain resource input", () => {
+    for (const r of recorded) {
+      const text = JSON.stringify(r.inputs);
+      for (const secret of [
+        SP_SECRET,
+        GLOBAL.logsIngestionClientSecret,
+        GLOBAL.logAnalyticsSharedKey,
+      ]) {
+        if (!text.includes(secret)) continue;
+        // present only inside values the engine received marked secret
+        const plain = JSON.stringify(r.inputs, (_k, v) =>
+          unwrapSecret(v).secret ? "[secret]" : v,
+        );
+        expect({ resource: `${r.type} ${r.name}`, leaks: plain.includes(secret) }).toEqual({
+          resource: `${r.type} ${r.name}`,
+          leaks: false,
+        });
+      }
+    }
+  });
+
   test("the Kubernetes provider gets the kubeconfig as a secret", () => {
     const k8s = one("pulumi:providers:kubernetes");
     expect(unwrapSecret(k8s.inputs.kubeconfig)).toEqual({
@@ -204,5 +297,9 @@ export function describeStampProgram(
     });
     expect((await resolve(outputs.kubeconfig)).secret).toBe(true);
     expect((await resolve(outputs.helperPrivateKey)).secret).toBe(true);
+    expect(await resolve(outputs.appUrl)).toEqual({
+      value: "http://contoso-ratings.trafficmanager.net/",
+      secret: false,
+    });
   });
 }
