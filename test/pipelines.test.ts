@@ -1,0 +1,845 @@
+/**
+ * The CI pipelines, both flavours, and the stack list they share (scripts/stacks.ts).
+ *
+ * - GitHub Actions (.github/): actionlint (built from Go modules, toolchain/modules/actionlint; it
+ *   runs shellcheck on every `run:` script when shellcheck is installed) must report nothing, plus
+ *   the rules actionlint cannot know (pins, policy pack, secrets never in scripts, the stack matrix).
+ * - Azure Pipelines (pipelines/): every entry pipeline is expanded the way Azure compiles it
+ *   (templates, parameters, `${{ if }}` and `${{ each }}`), then checked against the parts of the
+ *   YAML schema it uses and against what each flow must do.
+ * - No CI file names a stack: the lists come from the Pulumi.<stack>.yaml files only.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import * as stacks from "../scripts/stacks";
+import { ROOT, stackNames } from "./stackFiles";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
+const read = (p: string) => fs.readFileSync(path.join(ROOT, p), "utf8");
+const listFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)],
+    )
+    .sort();
+const PULUMI_VERSION = JSON.parse(read("package.json")).dependencies["@pulumi/pulumi"] as string;
+const PROJECT = stacks.projectName(ROOT);
+const DEPLOYABLE = stacks.deployableStacks(ROOT);
+const GENERATED = "pipelines/templates/stacks.yml";
+
+describe("scripts/stacks.ts: the deployable stacks", () => {
+  test("every stack file's kind read by line match equals a full YAML parse", () => {
+    for (const stack of stackNames()) {
+      const text = read(`Pulumi.${stack}.yaml`);
+      const parsed = parse(text).config[`${PROJECT}:kind`];
+      expect({ stack, kind: stacks.kindOf(text, PROJECT) }).toEqual({ stack, kind: parsed });
+    }
+  });
+
+  test("are the global and stamp stacks of the repository, globals first", () => {
+    const expected = stackNames()
+      .map((stack) => ({
+        stack,
+        kind: parse(read(`Pulumi.${stack}.yaml`)).config[`${PROJECT}:kind`],
+      }))
+      .filter((s) => s.kind !== "local")
+      .sort((a, b) => Number(a.kind !== "global") - Number(b.kind !== "global"));
+    expect(DEPLOYABLE.map(({ stack, kind }) => ({ stack, kind }))).toEqual(expected);
+    expect(DEPLOYABLE.length).toBeGreaterThan(1);
+    for (const s of DEPLOYABLE) {
+      expect(s).toEqual({
+        stack: s.stack,
+        kind: s.kind,
+        runner: `ashk8s-${s.stack}`,
+        environment: `ashk8s-${s.stack}`,
+        id: s.stack.replace(/-/g, "_"),
+      });
+    }
+  });
+
+  test.each([
+    ["plain", "config:\n  p:kind: stamp\n", "stamp"],
+    ["quoted key and value", "config:\n  \"p:kind\": 'global'\n", "global"],
+    ["trailing comment", "config:\n  p:kind: local # the embedded default\n", "local"],
+    ["another project's key", "config:\n  q:kind: stamp\n", undefined],
+    ["not under config", "p:kind: stamp\n", undefined],
+  ])("kindOf: %s", (_what, text, kind) => {
+    expect(stacks.kindOf(text, "p")).toBe(kind);
+  });
+
+  describe("in a scratch repository", () => {
+    let dir: string;
+    const write = (file: string, kind?: string) =>
+      fs.writeFileSync(
+        path.join(dir, file),
+        kind === undefined ? "config: {}\n" : `config:\n  p:kind: ${kind}\n`,
+      );
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-stacks-"));
+      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test("skips local stacks and it-* test copies, sorts globals first", () => {
+      write("Pulumi.zurich.yaml", "stamp");
+      write("Pulumi.amsterdam.yaml", "stamp");
+      write("Pulumi.world.yaml", "global");
+      write("Pulumi.local.yaml", "local");
+      write("Pulumi.it-local.yaml", "stamp");
+      expect(stacks.deployableStacks(dir).map((s) => s.stack)).toEqual([
+        "world",
+        "amsterdam",
+        "zurich",
+      ]);
+    });
+
+    test.each([
+      [undefined, "Pulumi.x1.yaml: p:kind is missing; set it to stamp, global or local"],
+      ["edge", 'Pulumi.x1.yaml: p:kind is "edge"; set it to stamp, global or local'],
+    ])("a stack file with kind %s is refused", (kind, message) => {
+      write("Pulumi.x1.yaml", kind);
+      expect(() => stacks.deployableStacks(dir)).toThrow(message);
+    });
+
+    test("a stack name that is not a CI identifier is refused", () => {
+      write("Pulumi.Seattle_1.yaml", "stamp");
+      expect(() => stacks.deployableStacks(dir)).toThrow(
+        'Pulumi.Seattle_1.yaml: stack name "Seattle_1" must be lowercase letters, digits and "-"',
+      );
+    });
+  });
+
+  test("--github-output writes the three matrices", () => {
+    const out = stacks.githubOutput(DEPLOYABLE);
+    const lines = Object.fromEntries(
+      out
+        .trim()
+        .split("\n")
+        .map((l) => [l.slice(0, l.indexOf("=")), JSON.parse(l.slice(l.indexOf("=") + 1))]),
+    );
+    const entry = ({ stack, kind, runner, environment }: stacks.DeployableStack) => ({
+      stack,
+      kind,
+      runner,
+      environment,
+    });
+    expect(lines).toEqual({
+      all: DEPLOYABLE.map(entry),
+      globals: DEPLOYABLE.filter((s) => s.kind === "global").map(entry),
+      stamps: DEPLOYABLE.filter((s) => s.kind === "stamp").map(entry),
+    });
+  });
+
+  test("runs as a script on the project's Node 22 (type stripping), without dependencies", () => {
+    const node = path.join(ROOT, "node_modules", ".bin", "node");
+    const run = (...args: string[]) =>
+      spawnSync(
+        node,
+        ["--disable-warning=MODULE_TYPELESS_PACKAGE_JSON", "scripts/stacks.ts", ...args],
+        {
+          cwd: ROOT,
+          encoding: "utf8",
+        },
+      );
+    const all = run();
+    expect({ code: all.status, stderr: all.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(all.stdout).toBe(DEPLOYABLE.map((s) => `${s.stack}\n`).join(""));
+    const stamps = run("--kind", "stamp");
+    expect(stamps.stdout.trim().split("\n")).toEqual(
+      DEPLOYABLE.filter((s) => s.kind === "stamp").map((s) => s.stack),
+    );
+    expect(run("--azure-pipelines").stdout).toBe(read(GENERATED));
+  });
+
+  test(`${GENERATED} is up to date (regenerate: node scripts/stacks.ts --azure-pipelines > ${GENERATED})`, () => {
+    expect(read(GENERATED)).toBe(stacks.azurePipelinesTemplate(DEPLOYABLE));
+  });
+});
+
+describe("no CI file names a stack", () => {
+  const files = [...listFiles(".github"), ...listFiles("pipelines")].filter((f) => f !== GENERATED);
+
+  /** The YAML scalars (keys and values) of a file, or its non-comment lines for scripts. */
+  function content(file: string): string[] {
+    const text = read(file);
+    if (/\.ya?ml$/.test(file)) {
+      const out: string[] = [];
+      const walk = (v: unknown) => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === "object") {
+          for (const [k, x] of Object.entries(v)) {
+            out.push(k);
+            walk(x);
+          }
+        } else if (v !== null && v !== undefined) out.push(String(v));
+      };
+      walk(parse(text));
+      return out;
+    }
+    return text.split("\n").filter((l) => !/^\s*(#|\/\/)/.test(l));
+  }
+
+  test.each(files)("%s", (file) => {
+    const names = DEPLOYABLE.map((s) => s.stack);
+    const hits = content(file).filter((s) =>
+      names.some((n) => new RegExp(`(^|[^A-Za-z0-9])${n}($|[^A-Za-z0-9])`, "i").test(s)),
+    );
+    expect(hits).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// GitHub Actions
+
+const WORKFLOWS = listFiles(".github/workflows").filter((f) => f.endsWith(".yml"));
+const workflow = (name: string): Any => parse(read(`.github/workflows/${name}`));
+/** Every step of every job of every workflow (and the local composite action), with its place. */
+function allSteps(): { file: string; job: string; step: Any }[] {
+  const out: { file: string; job: string; step: Any }[] = [];
+  for (const file of WORKFLOWS) {
+    for (const [job, spec] of Object.entries<Any>(parse(read(file)).jobs)) {
+      for (const step of spec.steps ?? []) out.push({ file, job, step });
+    }
+  }
+  const action = parse(read(".github/actions/setup/action.yml"));
+  for (const step of action.runs.steps) out.push({ file: "setup/action.yml", job: "-", step });
+  return out;
+}
+
+describe("GitHub Actions workflows", () => {
+  beforeAll(
+    () => {
+      const build = spawnSync("bash", ["toolchain/build.sh", "actionlint"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
+      if (build.status !== 0) throw new Error(`building actionlint failed:\n${build.stderr}`);
+    },
+    15 * 60 * 1000,
+  );
+
+  test("actionlint reports nothing (inputs of pinned actions checked against their major version)", () => {
+    // actionlint knows the inputs of popular actions per major tag (pulumi/actions@v6); the
+    // workflows pin exact releases (@v6.5.0). Lint a copy whose refs are cut to the major tag so
+    // a misspelt input is still caught.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-actionlint-"));
+    try {
+      fs.cpSync(path.join(ROOT, ".github"), path.join(dir, ".github"), { recursive: true });
+      fs.mkdirSync(path.join(dir, ".git"));
+      for (const file of WORKFLOWS) {
+        const copy = path.join(dir, file);
+        fs.writeFileSync(
+          copy,
+          fs.readFileSync(copy, "utf8").replace(/(uses: [\w.-]+\/[\w./-]+@v\d+)(\.\d+)+/g, "$1"),
+        );
+      }
+      const lint = spawnSync(
+        path.join(ROOT, ".toolchain", "bin", "actionlint"),
+        ["-oneline", "-no-color"],
+        {
+          cwd: dir,
+          encoding: "utf8",
+        },
+      );
+      expect({ code: lint.status, output: `${lint.stdout}${lint.stderr}` }).toEqual({
+        code: 0,
+        output: "",
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("every action from another repository is pinned to an exact release", () => {
+    const remote = allSteps()
+      .map((s) => s.step.uses as string | undefined)
+      .filter((u): u is string => !!u && !u.startsWith("./"));
+    expect(remote.length).toBeGreaterThan(5);
+    for (const uses of remote)
+      expect(uses).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
+  });
+
+  test("pulumi/actions: the project's CLI version, the policy pack on every preview and up, PR comments", () => {
+    const pulumiSteps = allSteps().filter((s) => s.step.uses?.startsWith("pulumi/actions@"));
+    expect(pulumiSteps.map((s) => [s.file, s.job, s.step.with.command])).toEqual([
+      [".github/workflows/deploy.yml", "up-globals", "up"],
+      [".github/workflows/deploy.yml", "up-stamps", "up"],
+      [".github/workflows/pull-request.yml", "preview", "preview"],
+    ]);
+    for (const { step } of pulumiSteps) {
+      expect(step.with).toMatchObject({
+        "stack-name": "${{ matrix.stack }}",
+        "pulumi-version": PULUMI_VERSION,
+        policyPacks: "policy",
+        refresh: true,
+      });
+    }
+    const preview = pulumiSteps.find((s) => s.step.with.command === "preview")!.step;
+    expect(preview.with).toMatchObject({ "comment-on-pr": true, "edit-pr-comment": true });
+  });
+
+  test("stack jobs run on the stack's self-hosted runner, from the matrices of stacks.yml", () => {
+    const reusable = workflow("stacks.yml");
+    expect(Object.keys(reusable.on.workflow_call.outputs).sort()).toEqual([
+      "all",
+      "globals",
+      "stamps",
+    ]);
+    const expected: Record<string, [string, string][]> = {
+      "pull-request.yml": [["preview", "checks.outputs.all"]],
+      "deploy.yml": [
+        ["up-globals", "checks.outputs.globals"],
+        ["up-stamps", "checks.outputs.stamps"],
+      ],
+      "drift.yml": [["drift", "stacks.outputs.all"]],
+    };
+    for (const [file, jobs] of Object.entries(expected)) {
+      const wf = workflow(file);
+      const first = jobs[0][1].split(".")[0];
+      expect(wf.jobs[first]).toMatchObject({ uses: "./.github/workflows/stacks.yml" });
+      for (const [job, list] of jobs) {
+        const spec = wf.jobs[job];
+        expect({ file, job, runsOn: spec["runs-on"] }).toEqual({
+          file,
+          job,
+          runsOn: ["self-hosted", "${{ matrix.runner }}"],
+        });
+        expect(spec.strategy).toMatchObject({
+          "fail-fast": false,
+          matrix: { include: `\${{ fromJSON(needs.${list}) }}` },
+        });
+        expect(spec.needs).toContain(first);
+      }
+    }
+  });
+
+  test("pull requests run npm ci and the unit tests before any preview", () => {
+    const stacksJob = workflow("stacks.yml").jobs.stacks;
+    const runs = stacksJob.steps.map((s: Any) => s.run).filter(Boolean);
+    expect(runs).toEqual([
+      "bash scripts/ensure-deps.sh",
+      "npm test",
+      'node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON scripts/stacks.ts --github-output >>"$GITHUB_OUTPUT"',
+    ]);
+    expect(workflow("pull-request.yml").jobs.checks.with).toEqual({ tests: true });
+    expect(workflow("deploy.yml").jobs.checks.with).toEqual({ tests: true });
+    expect(workflow("pull-request.yml").on).toEqual({ pull_request: { branches: ["main"] } });
+  });
+
+  test("deploy: globals first, then stamps, each in its own environment; never cancelled", () => {
+    const wf = workflow("deploy.yml");
+    expect(wf.on).toEqual({ push: { branches: ["main"] } });
+    expect(wf.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
+    expect(wf.jobs["up-stamps"].needs).toEqual(["checks", "up-globals"]);
+    expect(wf.jobs["up-stamps"].if).toContain("needs.up-globals.result != 'failure'");
+    for (const job of ["up-globals", "up-stamps"]) {
+      expect(wf.jobs[job].environment).toBe("${{ matrix.environment }}");
+    }
+  });
+
+  test("drift: scheduled, refresh --preview-only through drift.sh, issue on drift, run fails", () => {
+    const wf = workflow("drift.yml");
+    expect(wf.on.schedule[0].cron).toMatch(/^(\S+ ){4}\S+$/);
+    const job = wf.jobs.drift;
+    expect(job.permissions).toEqual({ contents: "read", issues: "write" });
+    const byName = Object.fromEntries(
+      job.steps.filter((s: Any) => s.name).map((s: Any) => [s.name, s]),
+    );
+    expect(byName["pulumi refresh --preview-only --expect-no-changes"]).toMatchObject({
+      id: "refresh",
+      run: 'bash pipelines/scripts/drift.sh "$STACK"',
+    });
+    expect(byName["Open or update the drift issue"].if).toBe(
+      "steps.refresh.outputs.drift == 'yes'",
+    );
+    expect(byName["Close the drift issue once the stack is in sync"].if).toBe(
+      "steps.refresh.outputs.drift == 'no'",
+    );
+    expect(byName["Fail the run on drift"]).toMatchObject({
+      if: "steps.refresh.outputs.drift == 'yes'",
+      run: expect.stringContaining("exit 1"),
+    });
+  });
+
+  test("secrets reach steps only through env and with, never a script", () => {
+    const secretNames = new Set<string>();
+    for (const file of WORKFLOWS) {
+      for (const m of read(file).matchAll(/^\s*([A-Z_]+): \$\{\{ secrets\.\w+ \}\}/gm)) {
+        secretNames.add(m[1]);
+      }
+    }
+    expect([...secretNames].sort()).toEqual([
+      "ARM_CLIENT_SECRET",
+      "AZURE_CLIENT_SECRET",
+      "AZURE_STORAGE_KEY",
+      "PULUMI_CONFIG_PASSPHRASE",
+    ]);
+    for (const { file, job, step } of allSteps()) {
+      if (!step.run) continue;
+      expect({ file, job, run: step.run }).toEqual({
+        file,
+        job,
+        run: expect.not.stringMatching(
+          /secrets\.|set -x|ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|AZURE_STORAGE_KEY|PASSPHRASE/,
+        ),
+      });
+    }
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Azure Pipelines: a compiler for the template features the pipelines use
+
+type Scope = Record<string, unknown>;
+const DIRECTIVE = /^\$\{\{\s*(.*?)\s*\}\}$/s;
+
+/** Evaluates the expression subset the templates use: references, literals, eq/ne/length/and/or/not. */
+function evaluate(src: string, scope: Scope): unknown {
+  let i = 0;
+  const ws = () => {
+    while (/\s/.test(src[i] ?? "")) i++;
+  };
+  const value = (): unknown => {
+    ws();
+    if (src[i] === "'") {
+      let s = "";
+      i++;
+      while (i < src.length) {
+        if (src[i] === "'" && src[i + 1] === "'") {
+          s += "'";
+          i += 2;
+        } else if (src[i] === "'") break;
+        else s += src[i++];
+      }
+      i++;
+      return s;
+    }
+    const num = /^\d+/.exec(src.slice(i));
+    if (num) {
+      i += num[0].length;
+      return Number(num[0]);
+    }
+    const id = /^[A-Za-z_][\w.]*/.exec(src.slice(i));
+    if (!id) throw new Error(`cannot parse expression "${src}" at ${i}`);
+    i += id[0].length;
+    ws();
+    if (src[i] === "(") {
+      i++;
+      const args: unknown[] = [];
+      ws();
+      while (src[i] !== ")") {
+        args.push(value());
+        ws();
+        if (src[i] === ",") i++;
+        ws();
+      }
+      i++;
+      const fns: Record<string, (...a: Any[]) => unknown> = {
+        eq: (a, b) => String(a).toLowerCase() === String(b).toLowerCase(),
+        ne: (a, b) => String(a).toLowerCase() !== String(b).toLowerCase(),
+        length: (a) =>
+          Array.isArray(a) || typeof a === "string" ? a.length : Object.keys(a).length,
+        and: (...a) => a.every(Boolean),
+        or: (...a) => a.some(Boolean),
+        not: (a) => !a,
+      };
+      if (!fns[id[0]]) throw new Error(`unknown function ${id[0]} in "${src}"`);
+      return fns[id[0]](...args);
+    }
+    if (id[0] === "true" || id[0] === "false") return id[0] === "true";
+    const [head, ...rest] = id[0].split(".");
+    if (!(head in scope)) throw new Error(`unknown name ${head} in "${src}"`);
+    let cur: Any = scope[head];
+    for (const key of rest) {
+      if (cur === null || typeof cur !== "object" || !(key in cur)) {
+        throw new Error(`"${id[0]}" is not defined (at ${key}) in "${src}"`);
+      }
+      cur = cur[key];
+    }
+    return cur;
+  };
+  const result = value();
+  ws();
+  if (i !== src.length) throw new Error(`trailing text in expression "${src}"`);
+  return result;
+}
+
+interface TemplateFile {
+  parameters?: { name: string; type: string; default?: unknown; values?: unknown[] }[];
+  stages?: unknown[];
+  jobs?: unknown[];
+  steps?: unknown[];
+}
+
+/** Expands one node of a pipeline file as Azure Pipelines compiles templates. */
+function expand(node: unknown, scope: Scope, file: string): unknown {
+  if (typeof node === "string") {
+    const whole = DIRECTIVE.exec(node);
+    if (whole) return evaluate(whole[1], scope);
+    return node.replace(/\$\{\{\s*(.*?)\s*\}\}/gs, (_m, e: string) => {
+      const v = evaluate(e, scope);
+      if (v !== null && typeof v === "object") throw new Error(`object spliced into "${node}"`);
+      return String(v);
+    });
+  }
+  if (Array.isArray(node)) {
+    const out: unknown[] = [];
+    for (const item of node) {
+      const keys = item && typeof item === "object" ? Object.keys(item) : [];
+      const directive = keys.length === 1 ? DIRECTIVE.exec(keys[0]) : null;
+      if (directive) {
+        const body = (item as Record<string, unknown>)[keys[0]];
+        const each = /^each (\w+) in (.+)$/.exec(directive[1]);
+        const cond = /^if (.+)$/.exec(directive[1]);
+        if (each) {
+          const list = evaluate(each[2], scope);
+          if (!Array.isArray(list)) throw new Error(`${each[2]} is not a list (${file})`);
+          for (const el of list)
+            out.push(...(expand(body, { ...scope, [each[1]]: el }, file) as unknown[]));
+        } else if (cond) {
+          if (evaluate(cond[1], scope)) out.push(...(expand(body, scope, file) as unknown[]));
+        } else throw new Error(`unsupported directive ${keys[0]} in ${file}`);
+      } else if (keys.includes("template")) {
+        const t = item as { template: string; parameters?: Record<string, unknown> };
+        const passed = (expand(t.parameters ?? {}, scope, file) ?? {}) as Record<string, unknown>;
+        out.push(...includeTemplate(path.join(path.dirname(file), t.template), passed));
+      } else {
+        out.push(expand(item, scope, file));
+      }
+    }
+    return out;
+  }
+  if (node && typeof node === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      const cond = /^\$\{\{\s*if (.+?)\s*\}\}$/.exec(k);
+      if (cond) {
+        if (evaluate(cond[1], scope)) Object.assign(out, expand(v, scope, file));
+      } else {
+        out[expand(k, scope, file) as string] = expand(v, scope, file);
+      }
+    }
+    return out;
+  }
+  return node;
+}
+
+/** A template's declared parameters, checked against what the caller passes, then its body. */
+function includeTemplate(file: string, passed: Record<string, unknown>): unknown[] {
+  if (!fs.existsSync(path.join(ROOT, file))) throw new Error(`template ${file} does not exist`);
+  const doc = parse(read(file)) as TemplateFile;
+  const declared = doc.parameters ?? [];
+  for (const name of Object.keys(passed)) {
+    if (!declared.some((p) => p.name === name))
+      throw new Error(`${file}: parameter ${name} is not declared`);
+  }
+  const parameters: Record<string, unknown> = {};
+  for (const p of declared) {
+    expect(["string", "object", "boolean", "number"]).toContain(p.type);
+    const value = p.name in passed ? passed[p.name] : p.default;
+    if (value === undefined) throw new Error(`${file}: parameter ${p.name} is required`);
+    if (p.type === "string" && typeof value !== "string")
+      throw new Error(`${file}: ${p.name} must be a string`);
+    if (p.values && !p.values.includes(value))
+      throw new Error(`${file}: ${p.name}=${value} not in ${p.values}`);
+    parameters[p.name] = value;
+  }
+  const bodies = (["stages", "jobs", "steps"] as const).filter((k) => doc[k]);
+  if (bodies.length !== 1)
+    throw new Error(`${file}: a template has exactly one of stages, jobs, steps`);
+  return expand(doc[bodies[0]], { parameters }, file) as unknown[];
+}
+
+/** Compiles an entry pipeline into plain YAML data, as Azure Pipelines runs it. */
+function compile(file: string): Any {
+  const doc = parse(read(file)) as Record<string, unknown>;
+  return { ...doc, stages: expand(doc.stages, { parameters: {} }, file) };
+}
+
+// The schema parts the pipelines use (https://learn.microsoft.com/azure/devops/pipelines/yaml-schema).
+const ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PULUMI_TASK_INPUTS = [
+  "azureSubscription",
+  "command",
+  "loginArgs",
+  "args",
+  "cwd",
+  "stack",
+  "versionSpec",
+  "createStack",
+  "createPrComment",
+  "useThreadedPrComments",
+];
+const TASK_INPUTS: Record<string, string[]> = {
+  "Pulumi@1": PULUMI_TASK_INPUTS,
+  "GoTool@0": ["version", "goPath", "goBin"],
+  "Cache@2": ["key", "restoreKeys", "path", "cacheHitVar"],
+};
+const STEP_KINDS = ["checkout", "bash", "task", "download"];
+
+function keysWithin(what: string, obj: Any, allowed: string[]): void {
+  const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
+  expect({ what, extra }).toEqual({ what, extra: [] });
+}
+
+function validateSteps(where: string, steps: Any[]): void {
+  expect(Array.isArray(steps) && steps.length > 0).toBe(true);
+  for (const step of steps) {
+    const kinds = STEP_KINDS.filter((k) => k in step);
+    expect({ where, kinds }).toEqual({ where, kinds: [expect.any(String)] });
+    keysWithin(`${where} step`, step, [
+      ...STEP_KINDS,
+      "displayName",
+      "name",
+      "condition",
+      "env",
+      "inputs",
+      "clean",
+    ]);
+    if (step.name !== undefined) expect(step.name).toMatch(ID);
+    if (step.env) for (const v of Object.values(step.env)) expect(typeof v).toBe("string");
+    if (step.task) {
+      expect(Object.keys(TASK_INPUTS)).toContain(step.task);
+      keysWithin(`${where} ${step.task} inputs`, step.inputs ?? {}, TASK_INPUTS[step.task]);
+    }
+    if (step.checkout !== undefined) expect(step.checkout).toBe("self");
+    if (step.download !== undefined) expect(step.download).toBe("none");
+    if (step.bash) {
+      for (const m of String(step.bash).matchAll(
+        /(?:bash|node) (pipelines\/scripts\/[\w.-]+|scripts\/[\w.-]+)/g,
+      )) {
+        expect(fs.existsSync(path.join(ROOT, m[1]))).toBe(true);
+      }
+    }
+  }
+}
+
+function validatePool(where: string, pool: Any): void {
+  if (typeof pool === "string") expect(pool).toMatch(/^[\w.-]+$/);
+  else keysWithin(`${where} pool`, pool, ["vmImage", "name", "demands"]);
+}
+
+function validateVariables(where: string, variables: Any): void {
+  if (variables === undefined) return;
+  if (Array.isArray(variables)) {
+    for (const v of variables) keysWithin(`${where} variables`, v, ["group", "name", "value"]);
+  } else {
+    for (const v of Object.values(variables)) expect(typeof v).toBe("string");
+  }
+}
+
+/** Checks a compiled pipeline against the schema parts above; returns it for flow assertions. */
+function validatePipeline(file: string): Any {
+  const p = compile(file);
+  expect(JSON.stringify(p)).not.toContain("${{");
+  keysWithin(file, p, ["trigger", "pr", "schedules", "stages"]);
+  const stageNames = p.stages.map((s: Any) => s.stage);
+  expect(new Set(stageNames).size).toBe(stageNames.length);
+  for (const stage of p.stages) {
+    expect(stage.stage).toMatch(ID);
+    keysWithin(`stage ${stage.stage}`, stage, ["stage", "displayName", "dependsOn", "jobs"]);
+    for (const dep of [stage.dependsOn ?? []].flat()) expect(stageNames).toContain(dep);
+    const jobNames = stage.jobs.map((j: Any) => j.job ?? j.deployment);
+    expect(new Set(jobNames).size).toBe(jobNames.length);
+    for (const job of stage.jobs) {
+      const name = job.job ?? job.deployment;
+      expect(name).toMatch(ID);
+      validatePool(name, job.pool);
+      validateVariables(name, job.variables);
+      if (job.job) {
+        keysWithin(`job ${name}`, job, ["job", "displayName", "pool", "variables", "steps"]);
+        validateSteps(name, job.steps);
+      } else {
+        keysWithin(`deployment ${name}`, job, [
+          "deployment",
+          "displayName",
+          "pool",
+          "environment",
+          "variables",
+          "strategy",
+        ]);
+        expect(job.environment).toMatch(/^[\w.-]+$/);
+        keysWithin(`deployment ${name} strategy`, job.strategy, ["runOnce"]);
+        keysWithin(`deployment ${name} runOnce`, job.strategy.runOnce, ["deploy"]);
+        validateSteps(name, job.strategy.runOnce.deploy.steps);
+      }
+    }
+  }
+  return p;
+}
+
+/** Every Pulumi@1 or bash step of a compiled pipeline, with its stage and job. */
+function stepsOf(p: Any): { stage: string; job: Any; step: Any }[] {
+  return p.stages.flatMap((stage: Any) =>
+    stage.jobs.flatMap((job: Any) =>
+      (job.steps ?? job.strategy.runOnce.deploy.steps).map((step: Any) => ({
+        stage: stage.stage,
+        job,
+        step,
+      })),
+    ),
+  );
+}
+
+describe("Azure Pipelines", () => {
+  const globals = DEPLOYABLE.filter((s) => s.kind === "global");
+  const stamps = DEPLOYABLE.filter((s) => s.kind === "stamp");
+  const pulumiSteps = (p: Any) => stepsOf(p).filter((s) => s.step.task === "Pulumi@1");
+
+  test("every YAML file under pipelines/ parses", () => {
+    for (const file of listFiles("pipelines").filter((f) => f.endsWith(".yml"))) {
+      expect(() => parse(read(file))).not.toThrow();
+    }
+  });
+
+  test("pull request: tests, then a preview per stack on its pool, policy pack, PR comment", () => {
+    const p = validatePipeline("pipelines/pull-request.yml");
+    expect(p.trigger).toBe("none");
+    expect(p.pr).toEqual({ branches: { include: ["main"] } });
+    expect(p.stages.map((s: Any) => [s.stage, s.dependsOn])).toEqual([
+      ["checks", undefined],
+      ["preview", "checks"],
+    ]);
+    expect(
+      stepsOf(p)
+        .filter((s) => s.stage === "checks")
+        .map((s) => s.step.bash)
+        .filter(Boolean),
+    ).toEqual(["bash scripts/ensure-deps.sh", "npm test"]);
+    expect(
+      pulumiSteps(p).map(({ job, step }) => [job.job, job.pool, job.variables, step.inputs.stack]),
+    ).toEqual(
+      DEPLOYABLE.map((s) => [`preview_${s.id}`, s.runner, [{ group: s.environment }], s.stack]),
+    );
+    for (const { step } of pulumiSteps(p)) {
+      expect(step.inputs).toMatchObject({
+        command: "preview",
+        versionSpec: PULUMI_VERSION,
+        createPrComment: true,
+        loginArgs: "$(PULUMI_BACKEND_URL)",
+      });
+      expect(step.inputs.args.split(" ")).toEqual(
+        expect.arrayContaining(["--policy-pack", "policy"]),
+      );
+      expect(step.env.SYSTEM_ACCESSTOKEN).toBe("$(System.AccessToken)");
+    }
+  });
+
+  test("deploy: globals, then stamps, as deployment jobs in their environments", () => {
+    const p = validatePipeline("pipelines/deploy.yml");
+    expect(p.trigger).toEqual({ batch: true, branches: { include: ["main"] } });
+    expect(p.pr).toBe("none");
+    expect(p.stages.map((s: Any) => [s.stage, s.dependsOn])).toEqual([
+      ["checks", undefined],
+      ["up_globals", "checks"],
+      ["up_stamps", ["checks", "up_globals"]],
+    ]);
+    const jobs = (stage: string) =>
+      p.stages
+        .find((s: Any) => s.stage === stage)
+        .jobs.map((j: Any) => [j.deployment, j.pool, j.environment]);
+    expect(jobs("up_globals")).toEqual(globals.map((s) => [`up_${s.id}`, s.runner, s.environment]));
+    expect(jobs("up_stamps")).toEqual(stamps.map((s) => [`up_${s.id}`, s.runner, s.environment]));
+    for (const { step } of pulumiSteps(p)) {
+      expect(step.inputs).toMatchObject({ command: "up", versionSpec: PULUMI_VERSION });
+      expect(step.inputs.args.split(" ")).toEqual(
+        expect.arrayContaining(["--yes", "--policy-pack", "policy"]),
+      );
+    }
+  });
+
+  test("drift: scheduled, refresh per stack, work item and failure on drift", () => {
+    const p = validatePipeline("pipelines/drift.yml");
+    expect(p.trigger).toBe("none");
+    expect(p.schedules).toEqual([
+      {
+        cron: expect.stringMatching(/^(\S+ ){4}\S+$/),
+        displayName: "Daily drift check",
+        branches: { include: ["main"] },
+        always: true,
+      },
+    ]);
+    expect(p.stages.map((s: Any) => s.stage)).toEqual(["drift"]);
+    const jobs = p.stages[0].jobs;
+    expect(jobs.map((j: Any) => [j.job, j.pool])).toEqual(
+      DEPLOYABLE.map((s) => [`drift_${s.id}`, s.runner]),
+    );
+    for (const [i, job] of jobs.entries()) {
+      expect(job.steps.slice(0, 2)).toEqual([
+        { checkout: "self", clean: true },
+        expect.objectContaining({ bash: "bash pipelines/scripts/agent-setup.sh" }),
+      ]);
+      const [refresh, report, fail] = job.steps.slice(2);
+      expect(refresh).toMatchObject({
+        name: "refresh",
+        bash: 'bash pipelines/scripts/drift.sh "$STACK"',
+        env: { STACK: DEPLOYABLE[i].stack },
+      });
+      for (const step of [report, fail])
+        expect(step.condition).toBe("eq(variables['refresh.drift'], 'yes')");
+      expect(report.bash).toBe('node pipelines/scripts/drift-work-item.mjs "$STACK"');
+      expect(fail.bash).toContain("exit 1");
+    }
+  });
+
+  test("secret variables are mapped into env explicitly and never appear in a script", () => {
+    for (const file of ["pull-request", "deploy", "drift"]) {
+      for (const { step } of stepsOf(compile(`pipelines/${file}.yml`))) {
+        if (step.bash)
+          expect(step.bash).not.toMatch(/\$\((AZURE|ARM|PULUMI_CONFIG|System\.AccessToken)/);
+        for (const [k, v] of Object.entries<string>(step.env ?? {})) {
+          if (v.startsWith("$("))
+            expect(v).toBe(k === "SYSTEM_ACCESSTOKEN" ? "$(System.AccessToken)" : `$(${k})`);
+        }
+      }
+    }
+  });
+});
+
+describe("shared CI scripts", () => {
+  const scripts = listFiles("pipelines/scripts").filter((f) => f.endsWith(".sh"));
+
+  test.each(scripts)("%s: bash syntax, executable, and shellcheck when installed", (file) => {
+    const full = path.join(ROOT, file);
+    expect(spawnSync("bash", ["-n", full]).status).toBe(0);
+    expect(fs.statSync(full).mode & 0o111).not.toBe(0);
+    const shellcheck = spawnSync("shellcheck", ["-x", full], { cwd: ROOT, encoding: "utf8" });
+    if (shellcheck.error) return; // not installed here; actionlint skips it the same way
+    expect({ code: shellcheck.status, output: shellcheck.stdout }).toEqual({ code: 0, output: "" });
+  });
+
+  test("the drift script maps the CLI's exit codes: 0 in sync, 7 drift, others fail", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-drift-"));
+    try {
+      const fake = path.join(dir, "pulumi");
+      for (const [code, expected] of [
+        [0, { status: 0, drift: "drift=no" }],
+        [7, { status: 0, drift: "drift=yes" }],
+        [255, { status: 255, drift: "" }],
+      ] as const) {
+        fs.writeFileSync(fake, `#!/bin/sh\necho "pulumi $*"\nexit ${code}\n`, { mode: 0o755 });
+        const output = path.join(dir, "github-output");
+        fs.writeFileSync(output, "");
+        const r = spawnSync("bash", ["pipelines/scripts/drift.sh", "some-stack"], {
+          cwd: ROOT,
+          encoding: "utf8",
+          env: { PATH: `${dir}:${process.env.PATH}`, GITHUB_OUTPUT: output, HOME: dir },
+        });
+        expect({ status: r.status, drift: fs.readFileSync(output, "utf8").trim() }).toEqual(
+          expected,
+        );
+        expect(r.stdout).toContain(
+          "pulumi refresh --preview-only --expect-no-changes --diff --stack some-stack --non-interactive",
+        );
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
