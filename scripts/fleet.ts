@@ -1,0 +1,149 @@
+/**
+ * `npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N]`: one operation over the
+ * whole fleet through the Automation API, on the stacks of this repository's `Pulumi.<stack>.yaml`
+ * files (every global and stamp stack; `local` and the tests' `it-*` stacks only when named with
+ * --stacks). `up` deploys the global stacks first, then the rest in parallel; at most N stacks run
+ * at once (default 2). Every engine output line is prefixed with its stack name. At the end it
+ * prints a summary table and writes it as Markdown to out/fleet-summary.md; the exit code is 0 only
+ * when nothing failed and nothing drifted.
+ *
+ * Drift is `pulumi refresh --preview-only --expect-no-changes`: a refresh that changes nothing in
+ * the state and fails (exit 7) when the live resources differ from it.
+ *
+ * The backend and secrets come from the environment as for the CLI (PULUMI_BACKEND_URL or
+ * `pulumi login`, PULUMI_CONFIG_PASSPHRASE, ARM_* / KUBECONFIG for the providers).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CommandError, EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation";
+import {
+  ChangeCounts,
+  FleetArgs,
+  FleetOp,
+  FleetRow,
+  FleetStack,
+  fleetExitCode,
+  formatMarkdown,
+  formatText,
+  hasDrift,
+  linePrefixer,
+  parseFleetArgs,
+  planWaves,
+  runPool,
+} from "../lib/fleet";
+import { deployableStacks, kindOf, projectName } from "./stacks";
+
+const ROOT = path.resolve(__dirname, "..");
+const SUMMARY = path.join(ROOT, "out", "fleet-summary.md");
+
+/** The stacks to run: the deployable ones, or exactly those named with --stacks. */
+function chooseStacks(args: FleetArgs): FleetStack[] {
+  if (!args.stacks) return deployableStacks(ROOT).map(({ stack, kind }) => ({ stack, kind }));
+  const project = projectName(ROOT);
+  return args.stacks.map((stack) => {
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+      throw new Error(`--stacks names "${stack}", but there is no Pulumi.${stack}.yaml.`);
+    }
+    return { stack, kind: kindOf(fs.readFileSync(file, "utf8"), project) ?? "unknown" };
+  });
+}
+
+async function runOne(op: FleetOp, stackName: string, width: number): Promise<FleetRow> {
+  const started = Date.now();
+  const out = linePrefixer(`[${stackName.padEnd(width)}] `, (l) => process.stdout.write(`${l}\n`));
+  const err = linePrefixer(`[${stackName.padEnd(width)}] `, (l) => process.stderr.write(`${l}\n`));
+  let changes: ChangeCounts = {};
+  const onEvent = (e: EngineEvent) => {
+    if (e.summaryEvent) changes = { ...e.summaryEvent.resourceChanges };
+  };
+  const common = { onOutput: out.push, onError: err.push, onEvent, color: "never" as const };
+  const row = (extra: Partial<FleetRow>): FleetRow => ({
+    stack: stackName,
+    op,
+    changes,
+    durationMs: Date.now() - started,
+    result: "ok",
+    ...extra,
+  });
+  try {
+    const stack = await LocalWorkspace.selectStack({ stackName, workDir: ROOT });
+    if (op === "preview") {
+      const r = await stack.preview(common);
+      changes = { ...r.changeSummary };
+      return row({ changes });
+    }
+    if (op === "up") {
+      const r = await stack.up(common);
+      changes = { ...(r.summary.resourceChanges ?? changes) };
+      return row({ changes });
+    }
+    const r = await stack.previewRefresh({ ...common, expectNoChanges: true });
+    changes = { ...r.changeSummary };
+    return row({ changes, drift: hasDrift(changes) });
+  } catch (e) {
+    // --expect-no-changes: exit 7 means the refresh found differences, i.e. drift.
+    if (op === "drift" && e instanceof CommandError && commandCode(e) === 7) {
+      return row({ drift: true });
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    const first =
+      message
+        .split("\n")
+        .map((l) => l.trim())
+        .find((l) => /^error:/i.test(l)) ??
+      message.split("\n").find((l) => l.trim() !== "") ??
+      "unknown error";
+    err.push(`${message}\n`);
+    return row({ result: "failed", error: first.slice(0, 160) });
+  } finally {
+    out.flush();
+    err.flush();
+  }
+}
+
+function commandCode(e: CommandError): number | undefined {
+  return (e as unknown as { commandResult?: { code?: number } }).commandResult?.code;
+}
+
+async function main(): Promise<number> {
+  const args = parseFleetArgs(process.argv.slice(2));
+  const stacks = chooseStacks(args);
+  if (stacks.length === 0)
+    throw new Error("no stack to run: add a Pulumi.<stack>.yaml or use --stacks.");
+  const waves = planWaves(args.op, stacks);
+  const width = Math.max(...stacks.map((s) => s.stack.length));
+  process.stdout.write(
+    `fleet ${args.op}: ${waves.map((w) => w.join(", ")).join(" -> ")} (concurrency ${args.concurrency})\n`,
+  );
+  const rows: FleetRow[] = [];
+  for (const wave of waves) {
+    if (rows.some((r) => r.result === "failed") && args.op === "up") {
+      // A failed global wave leaves the stamps' StackReference inputs stale: do not deploy them.
+      rows.push(
+        ...wave.map((stack) => ({
+          stack,
+          op: args.op,
+          changes: {},
+          durationMs: 0,
+          result: "skipped" as const,
+        })),
+      );
+      continue;
+    }
+    rows.push(...(await runPool(wave, args.concurrency, (s) => runOne(args.op, s, width))));
+  }
+  process.stdout.write(`\n${formatText(rows)}`);
+  fs.mkdirSync(path.dirname(SUMMARY), { recursive: true });
+  fs.writeFileSync(SUMMARY, formatMarkdown(rows, args.op));
+  process.stdout.write(`summary written to ${path.relative(ROOT, SUMMARY)}\n`);
+  return fleetExitCode(rows);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`fleet: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,215 @@
+import {
+  countChanges,
+  fleetExitCode,
+  FleetRow,
+  formatDuration,
+  formatMarkdown,
+  formatText,
+  hasDrift,
+  linePrefixer,
+  parseFleetArgs,
+  planWaves,
+  runPool,
+} from "../lib/fleet";
+
+describe("parseFleetArgs", () => {
+  test.each<[string[], object]>([
+    [["preview"], { op: "preview", stacks: undefined, concurrency: 2 }],
+    [
+      ["up", "--stacks", "global,seattle"],
+      { op: "up", stacks: ["global", "seattle"], concurrency: 2 },
+    ],
+    [["drift", "--concurrency", "4"], { op: "drift", stacks: undefined, concurrency: 4 }],
+    [["--stacks=a, b", "--concurrency=1", "up"], { op: "up", stacks: ["a", "b"], concurrency: 1 }],
+  ])("%j", (argv, expected) => {
+    expect(parseFleetArgs(argv)).toEqual(expected);
+  });
+
+  test.each<[string[], string]>([
+    [
+      [],
+      "no operation given. usage: npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N]",
+    ],
+    [["destroy"], 'unknown operation "destroy"; use preview, up or drift.'],
+    [["up", "down"], 'unexpected argument "down".'],
+    [["up", "--stacks"], "--stacks needs a value."],
+    [["up", "--stacks", ","], "--stacks lists no stack."],
+    [["up", "--stacks", "a,a"], '--stacks lists "a" twice.'],
+    [["up", "--concurrency", "0"], '--concurrency is "0"; give a whole number of at least 1.'],
+    [["up", "--concurrency", "1.5"], '--concurrency is "1.5"; give a whole number of at least 1.'],
+    [["up", "--yes"], "unknown option --yes."],
+  ])("%j fails", (argv, message) => {
+    expect(() => parseFleetArgs(argv)).toThrow(message);
+  });
+});
+
+describe("planWaves", () => {
+  const fleet = [
+    { stack: "munich", kind: "stamp" },
+    { stack: "global", kind: "global" },
+    { stack: "seattle", kind: "stamp" },
+  ];
+  test.each<[string, typeof fleet, string[][]]>([
+    ["up", fleet, [["global"], ["munich", "seattle"]]],
+    ["preview", fleet, [["munich", "global", "seattle"]]],
+    ["drift", fleet, [["munich", "global", "seattle"]]],
+    [
+      "up",
+      [
+        { stack: "it-a", kind: "local" },
+        { stack: "it-b", kind: "local" },
+      ],
+      [["it-a", "it-b"]],
+    ],
+    ["up", [{ stack: "global", kind: "global" }], [["global"]]],
+    ["preview", [], []],
+  ])("%s %j", (op, stacks, waves) => {
+    expect(planWaves(op as "up", stacks)).toEqual(waves);
+  });
+});
+
+describe("runPool", () => {
+  test.each([1, 2, 3, 10])(
+    "limit %i: never more in flight, results in input order",
+    async (limit) => {
+      let inFlight = 0;
+      let peak = 0;
+      const items = [30, 5, 20, 1, 10];
+      const out = await runPool(items, limit, async (ms, i) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, ms));
+        inFlight--;
+        return `${i}:${ms}`;
+      });
+      expect(out).toEqual(["0:30", "1:5", "2:20", "3:1", "4:10"]);
+      expect(peak).toBe(Math.min(limit, items.length));
+    },
+  );
+});
+
+describe("change counts", () => {
+  test.each<[object, object]>([
+    [{}, { creates: 0, updates: 0, replaces: 0, deletes: 0 }],
+    [
+      { create: 12, same: 1 },
+      { creates: 12, updates: 0, replaces: 0, deletes: 0 },
+    ],
+    [
+      { update: 2, delete: 1, same: 9 },
+      { creates: 0, updates: 2, replaces: 0, deletes: 1 },
+    ],
+    [
+      { replace: 1, "create-replacement": 1, "delete-replaced": 1 },
+      { creates: 0, updates: 0, replaces: 1, deletes: 0 },
+    ],
+    [
+      { "create-replacement": 2, "delete-replaced": 2 },
+      { creates: 0, updates: 0, replaces: 2, deletes: 0 },
+    ],
+    [
+      { import: 1, create: 1, discard: 1 },
+      { creates: 2, updates: 0, replaces: 0, deletes: 1 },
+    ],
+  ])("%j", (changes, counts) => {
+    expect(countChanges(changes)).toEqual(counts);
+  });
+
+  test.each<[object, boolean]>([
+    [{}, false],
+    [{ same: 14 }, false],
+    [{ same: 13, update: 1 }, true],
+    [{ delete: 1 }, true],
+    [{ update: 0, same: 3 }, false],
+  ])("drift in %j: %s", (changes, drift) => {
+    expect(hasDrift(changes)).toBe(drift);
+  });
+});
+
+test.each<[number, string]>([
+  [0, "0 ms"],
+  [850.4, "850 ms"],
+  [12_345, "12.3 s"],
+  [125_000, "2 m 05 s"],
+])("formatDuration(%d) = %s", (ms, text) => {
+  expect(formatDuration(ms)).toBe(text);
+});
+
+describe("summary", () => {
+  const rows: FleetRow[] = [
+    {
+      stack: "global",
+      op: "drift",
+      changes: { same: 4 },
+      drift: false,
+      durationMs: 9000,
+      result: "ok",
+    },
+    {
+      stack: "seattle",
+      op: "drift",
+      changes: { same: 20, update: 1 },
+      drift: true,
+      durationMs: 61_000,
+      result: "ok",
+    },
+    {
+      stack: "munich",
+      op: "drift",
+      changes: {},
+      durationMs: 500,
+      result: "failed",
+      error: "error: a|b",
+    },
+  ];
+
+  test("text table", () => {
+    expect(formatText(rows)).toBe(
+      [
+        "stack    op     creates  updates  replaces  deletes  drift  duration  result",
+        "global   drift  0        0        0         0        no     9.0 s     ok",
+        "seattle  drift  0        1        0         0        yes    1 m 01 s  ok",
+        "munich   drift  0        0        0         0        -      500 ms    failed: error: a|b",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("markdown table escapes pipes and states the verdict", () => {
+    expect(formatMarkdown(rows, "drift")).toBe(
+      [
+        "### Fleet drift",
+        "",
+        "| stack | op | creates | updates | replaces | deletes | drift | duration | result |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |",
+        "| global | drift | 0 | 0 | 0 | 0 | no | 9.0 s | ok |",
+        "| seattle | drift | 0 | 1 | 0 | 0 | yes | 1 m 01 s | ok |",
+        "| munich | drift | 0 | 0 | 0 | 0 | - | 500 ms | failed: error: a\\|b |",
+        "",
+        "**Not clean**: failed: munich; drifted: seattle.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test.each<[string, FleetRow[], number]>([
+    ["all ok", [rows[0]], 0],
+    ["nothing", [], 0],
+    ["drift", [rows[0], rows[1]], 1],
+    ["failure", [rows[2]], 1],
+    ["skipped", [{ ...rows[0], drift: undefined, result: "skipped" }], 1],
+  ])("exit code: %s", (_, list, code) => {
+    expect(fleetExitCode(list)).toBe(code);
+  });
+});
+
+test("linePrefixer emits whole lines with the prefix and flushes the rest", () => {
+  const lines: string[] = [];
+  const p = linePrefixer("[a] ", (l) => lines.push(l));
+  p.push("one\ntw");
+  p.push("o\nthr");
+  expect(lines).toEqual(["[a] one", "[a] two"]);
+  p.flush();
+  p.flush();
+  expect(lines).toEqual(["[a] one", "[a] two", "[a] thr"]);
+});
