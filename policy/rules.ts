@@ -171,41 +171,59 @@ export const sshNotWorldOpen: ResourceValidationPolicy = {
 // Cluster size
 
 /**
- * The cluster contract. The AKS engine cluster resource (whatever its type token: a dynamic
- * resource is `pulumi-nodejs:dynamic:Resource`) is recognised by its inputs, in either shape:
+ * The cluster contract. The AKS engine cluster resource (whatever its type token; today the dynamic
+ * resource `pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment`) is recognised by its
+ * inputs, in any of these shapes, tried in this order:
  *
- * - `masterCount: number` and `pools: { name: string; count: number }[]` at the top level of the
- *   inputs (the shape of lib/clusterPlan.ts `ClusterSpec`); `agentPools` is accepted for `pools`;
- * - `clusterDefinition`: the aks-engine `vlabs` cluster definition (lib/apiModel.ts), as an object
- *   or as JSON text, read at `properties.masterProfile.count` and
- *   `properties.agentPoolProfiles[].{name,count}`.
+ * 1. `spec: { masterCount: number; pools: { name: string; count: number }[] }`: the planning spec
+ *    (lib/clusterPlan.ts `ClusterSpec`), known even in a first preview;
+ * 2. `masterCount` and `pools` (or `agentPools`) at the top level of the inputs;
+ * 3. `clusterDefinition` or `apiModel`: the aks-engine `vlabs` cluster definition
+ *    (lib/apiModel.ts), as an object or JSON text, read at `properties.masterProfile.count` and
+ *    `properties.agentPoolProfiles[].{name,count}`.
  *
- * When both are present, `masterCount`/`pools` win. Resources with neither field are not clusters.
+ * A shape whose values are unknown during preview is skipped for the next one; a resource with none
+ * of these fields is not a cluster.
  */
 export interface ClusterSize {
   masters?: number;
   pools: { name: string; count: number }[];
 }
 
+const CLUSTER_DEFINITION_KEYS = ["clusterDefinition", "apiModel"];
+
 export function clusterSize(props: Props): ClusterSize | undefined {
-  const hasMasterCount = "masterCount" in props;
-  const hasDefinition = "clusterDefinition" in props;
-  if (!hasMasterCount && !hasDefinition) return undefined;
   const pools = (list: unknown) =>
     asArray(list)
       .filter(isObject)
-      .filter((p) => typeof p.count === "number")
-      .map((p, i) => ({ name: str(p.name) ?? `pool ${i}`, count: p.count as number }));
-  if (hasMasterCount) {
-    const masters = typeof props.masterCount === "number" ? props.masterCount : undefined;
-    return { masters, pools: pools(props.pools ?? props.agentPools) };
-  }
-  const definition = parseJson(props.clusterDefinition);
-  const count = at(definition, ["properties", "masterProfile", "count"]);
-  return {
-    masters: typeof count === "number" ? count : undefined,
-    pools: pools(at(definition, ["properties", "agentPoolProfiles"])),
+      .map((p, i) => ({
+        name: str(known(() => p.name)) ?? `pool ${i}`,
+        count: known(() => p.count),
+      }))
+      .filter((p): p is { name: string; count: number } => typeof p.count === "number");
+  const fromFields = (o: unknown): ClusterSize | undefined => {
+    if (!isObject(o) || !("masterCount" in o)) return undefined;
+    const masters = known(() => o.masterCount);
+    const list = known(() => o.pools ?? o.agentPools);
+    if (masters === undefined && list === undefined) return undefined; // unknown in preview
+    return { masters: typeof masters === "number" ? masters : undefined, pools: pools(list) };
   };
+  const fromDefinition = (key: string): ClusterSize | undefined => {
+    if (!(key in props)) return undefined;
+    const definition = parseJson(known(() => props[key]));
+    if (definition === undefined) return undefined; // unknown in preview
+    const count = known(() => at(definition, ["properties", "masterProfile", "count"]));
+    return {
+      masters: typeof count === "number" ? count : undefined,
+      pools: pools(known(() => at(definition, ["properties", "agentPoolProfiles"]))),
+    };
+  };
+  const spec = "spec" in props ? known(() => props.spec) : undefined;
+  return (
+    fromFields(spec) ??
+    fromFields(props) ??
+    CLUSTER_DEFINITION_KEYS.map(fromDefinition).find((s) => s !== undefined)
+  );
 }
 
 export const mastersThreeOrFive: ResourceValidationPolicy = {
@@ -258,16 +276,37 @@ const GATEWAY_TYPE = /^kubernetes:gateway\.networking\.k8s\.io\/v1(beta1)?:Gatew
 /** Basic load balancers on Azure Stack Hub have few frontend IPs: expose apps through one ingress. */
 export const MAX_LOAD_BALANCERS = 1;
 
-/** "Service ns/name" or "Gateway ns/name" when `r` gets a cloud load balancer, else undefined. */
-function loadBalancerOf(r: PolicyResource): string | undefined {
-  const ns = str(known(() => at(r.props, ["metadata", "namespace"])));
+/** Label a Gateway API implementation puts on the Service it provisions for a Gateway. */
+const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+
+interface LoadBalancer {
+  resource: PolicyResource;
+  kind: "Service" | "Gateway";
+  namespace?: string;
+  name: string;
+  gatewayLabel?: string;
+}
+
+function loadBalancerOf(r: PolicyResource): LoadBalancer | undefined {
+  const namespace = str(known(() => at(r.props, ["metadata", "namespace"])));
   const name = str(known(() => at(r.props, ["metadata", "name"]))) ?? r.name;
-  const id = ns ? `${ns}/${name}` : name;
   if (r.type === SERVICE_TYPE && known(() => at(r.props, ["spec", "type"])) === "LoadBalancer") {
-    return `Service ${id}`;
+    const gatewayLabel = str(known(() => at(r.props, ["metadata", "labels", GATEWAY_NAME_LABEL])));
+    return { resource: r, kind: "Service", namespace, name, gatewayLabel };
   }
-  if (GATEWAY_TYPE.test(r.type)) return `Gateway ${id}`;
+  if (GATEWAY_TYPE.test(r.type)) return { resource: r, kind: "Gateway", namespace, name };
   return undefined;
+}
+
+/**
+ * True when `service` is the data plane Service a Gateway implementation provisioned for `gateway`
+ * (the program may read it, e.g. for its address): same namespace, and the Gateway name label or
+ * NGINX Gateway Fabric's naming `<gateway>-<gateway class>`. It is the Gateway's load balancer, not
+ * a second one.
+ */
+function provisionedFor(service: LoadBalancer, gateway: LoadBalancer): boolean {
+  if (service.namespace !== gateway.namespace) return false;
+  return service.gatewayLabel === gateway.name || service.name.startsWith(`${gateway.name}-`);
 }
 
 export const oneLoadBalancerPerStack: StackValidationPolicy = {
@@ -276,12 +315,18 @@ export const oneLoadBalancerPerStack: StackValidationPolicy = {
     "At most one LoadBalancer Service (or Gateway, which gets one) per stack: apps share one ingress.",
   enforcementLevel: "mandatory",
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-    const found = args.resources
-      .map((r) => ({ r, what: loadBalancerOf(r) }))
-      .filter((x): x is { r: PolicyResource; what: string } => x.what !== undefined);
+    const all = args.resources
+      .map(loadBalancerOf)
+      .filter((lb): lb is LoadBalancer => lb !== undefined);
+    const gateways = all.filter((lb) => lb.kind === "Gateway");
+    const found = all.filter(
+      (lb) => lb.kind === "Gateway" || !gateways.some((gw) => provisionedFor(lb, gw)),
+    );
     if (found.length <= MAX_LOAD_BALANCERS) return;
-    const list = found.map((x) => x.what).join(", ");
-    for (const { r } of found) {
+    const list = found
+      .map((lb) => `${lb.kind} ${lb.namespace ? `${lb.namespace}/` : ""}${lb.name}`)
+      .join(", ");
+    for (const { resource: r } of found) {
       report(
         `This stack exposes ${found.length} load balancers (${list}); at most ${MAX_LOAD_BALANCERS} is ` +
           "allowed. Route every app through the one ingress Gateway and use ClusterIP Services.",

@@ -19,6 +19,7 @@ import * as rules from "../policy/rules";
 const proxy = require("@pulumi/policy/proxy") as {
   unknownCheckingProxy: <T>(props: T) => T;
   unknownStringValue: string;
+  unknownObjectValue: string;
 };
 
 function resourceArgs(type: string, props: Record<string, unknown>, name = "res") {
@@ -197,6 +198,8 @@ describe("masters-three-or-five and workers-at-least-three", () => {
   });
 
   test.each([
+    ["spec (the AksEngineDeployment inputs) with 3", { spec: spec(3, [3]), apiModel: "{}" }],
+    ["apiModel JSON text with 5", { apiModel: JSON.stringify(definition(5, [3])) }],
     ["masterCount 3", spec(3, [3])],
     ["masterCount 5", spec(5, [3, 10])],
     ["clusterDefinition object with 3", { clusterDefinition: definition(3, [4]) }],
@@ -231,6 +234,19 @@ describe("masters-three-or-five and workers-at-least-three", () => {
     expect(violations(rules.workersAtLeastThree, DYNAMIC, spec(3, []), "cluster")).toEqual([
       "Cluster cluster has no worker pool; add one with 3 or more nodes.",
     ]);
+  });
+
+  test("the spec wins; while it is unknown in preview, the cluster definition is read", () => {
+    const AKS = "pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment";
+    const withSpec = { spec: spec(1, [3]), apiModel: JSON.stringify(definition(3, [3])) };
+    expect(violations(rules.mastersThreeOrFive, AKS, withSpec, "c")).toHaveLength(1);
+    const unknownSpec = {
+      spec: proxy.unknownObjectValue,
+      apiModel: JSON.stringify(definition(1, [3])),
+    };
+    expect(violations(rules.mastersThreeOrFive, AKS, unknownSpec, "c")).toHaveLength(1);
+    const allUnknown = { spec: proxy.unknownObjectValue, apiModel: proxy.unknownStringValue };
+    expect(violations(rules.mastersThreeOrFive, AKS, allUnknown, "c")).toEqual([]);
   });
 
   test("any resource type carrying the contract is checked; others are not clusters", () => {
@@ -302,6 +318,23 @@ describe("one-load-balancer-per-stack", () => {
 
   test("a Gateway (NGINX Gateway Fabric gives it a LoadBalancer) plus a LoadBalancer Service fails", () => {
     expect(stackViolations([gateway("ratings"), service("extra", "LoadBalancer")])).toHaveLength(2);
+  });
+
+  test("the data plane Service provisioned for the Gateway (read by the program) is the Gateway's", () => {
+    const dataPlane = (name: string, labels: Record<string, string> = {}) =>
+      resource(
+        rules.SERVICE_TYPE,
+        { metadata: { name, namespace: "gateway", labels }, spec: { type: "LoadBalancer" } },
+        name,
+      );
+    expect(stackViolations([gateway("public"), dataPlane("public-nginx")])).toEqual([]);
+    expect(
+      stackViolations([
+        gateway("public"),
+        dataPlane("edge", { "gateway.networking.k8s.io/gateway-name": "public" }),
+      ]),
+    ).toEqual([]);
+    expect(stackViolations([gateway("public"), dataPlane("other-lb")])).toHaveLength(2);
   });
 
   test("a Service whose type is unknown during preview is not counted", () => {

@@ -67,11 +67,13 @@ const config = new pulumi.Config();
 const advisoryOnly = config.getBoolean("advisoryOnly") ?? false;
 
 // masters-three-or-five (mandatory) and workers-at-least-three (advisory) read the inputs of any
-// resource that carries masterCount, like the AKS engine cluster resource.
+// resource shaped like the AKS engine cluster resource: spec.masterCount and spec.pools.
 const noop = { create: async () => ({ id: "cluster", outs: {} }) };
 new pulumi.dynamic.Resource(noop, "cluster", {
-  masterCount: advisoryOnly ? 3 : 1,
-  pools: [{ name: "linuxpool", count: 1, vmSize: "Standard_DS2_v2" }],
+  spec: {
+    masterCount: advisoryOnly ? 3 : 1,
+    pools: [{ name: "linuxpool", count: 1, vmSize: "Standard_DS2_v2" }],
+  },
 });
 
 function breakTheKubernetesRules() {
