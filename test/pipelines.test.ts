@@ -341,6 +341,9 @@ describe("GitHub Actions workflows", () => {
     for (const job of ["up-globals", "up-stamps"]) {
       expect(wf.jobs[job].environment).toBe("${{ matrix.environment }}");
     }
+    // The two jobs differ only in their matrix and order: same environment variables, same steps.
+    expect(wf.jobs["up-stamps"].env).toEqual(wf.jobs["up-globals"].env);
+    expect(wf.jobs["up-stamps"].steps).toEqual(wf.jobs["up-globals"].steps);
   });
 
   test("drift: scheduled, refresh --preview-only through drift.sh, issue on drift, run fails", () => {
