@@ -30,6 +30,7 @@ import {
   parseFleetArgs,
   planWaves,
   runPool,
+  verdict,
 } from "../lib/fleet";
 import { deployableStacks, kindOf, projectName } from "./stacks";
 
@@ -83,7 +84,9 @@ async function runOne(op: FleetOp, stackName: string, width: number): Promise<Fl
     return row({ changes, drift: hasDrift(changes) });
   } catch (e) {
     // --expect-no-changes: exit 7 means the refresh found differences, i.e. drift.
-    if (op === "drift" && e instanceof CommandError && commandCode(e) === 7) {
+    // The CLI reports it with exit 7 and "no changes were expected"; the Automation API does not
+    // always pass the exit code through, so the message counts too.
+    if (op === "drift" && isExpectNoChangesFailure(e)) {
       return row({ drift: true });
     }
     const message = e instanceof Error ? e.message : String(e);
@@ -102,8 +105,10 @@ async function runOne(op: FleetOp, stackName: string, width: number): Promise<Fl
   }
 }
 
-function commandCode(e: CommandError): number | undefined {
-  return (e as unknown as { commandResult?: { code?: number } }).commandResult?.code;
+function isExpectNoChangesFailure(e: unknown): boolean {
+  if (!(e instanceof CommandError)) return false;
+  const code = (e as unknown as { commandResult?: { code?: number } }).commandResult?.code;
+  return code === 7 || /no changes were expected/.test(e.message);
 }
 
 async function main(): Promise<number> {
@@ -133,7 +138,7 @@ async function main(): Promise<number> {
     }
     rows.push(...(await runPool(wave, args.concurrency, (s) => runOne(args.op, s, width))));
   }
-  process.stdout.write(`\n${formatText(rows)}`);
+  process.stdout.write(`\n${formatText(rows)}${verdict(rows).replace(/\*\*/g, "")}\n`);
   fs.mkdirSync(path.dirname(SUMMARY), { recursive: true });
   fs.writeFileSync(SUMMARY, formatMarkdown(rows, args.op));
   process.stdout.write(`summary written to ${path.relative(ROOT, SUMMARY)}\n`);

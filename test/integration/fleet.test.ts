@@ -1,0 +1,100 @@
+/**
+ * The fleet runner through the real engine: two local-kind stacks in one file backend, each in its
+ * own namespace of the local control plane, deployed in parallel by `npm run fleet -- up`, then a
+ * clean drift check, an out-of-band scale of one stack's Deployment that `drift` reports (and only
+ * for that stack), and destroy.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { kubectl, LocalStack, ROOT, run, show } from "./harness";
+
+/** Both stacks share the first one's backend and passphrase, as a fleet shares one backend. */
+class FleetStack extends LocalStack {
+  constructor(
+    name: string,
+    private readonly shared?: LocalStack,
+  ) {
+    super(name);
+  }
+  env(): NodeJS.ProcessEnv {
+    return this.shared ? this.shared.env() : super.env();
+  }
+}
+
+const a = new FleetStack("it-fleet-a");
+const b = new FleetStack("it-fleet-b", a);
+const SUMMARY = path.join(ROOT, "out", "fleet-summary.md");
+
+function fleet(...args: string[]) {
+  return run("npm", ["run", "--silent", "fleet", "--", ...args], a.env());
+}
+
+/** The summary row of a stack as its cells: stack, op, creates, updates, replaces, deletes, drift, duration, result. */
+function summaryRow(stack: string): string[] {
+  const line = fs
+    .readFileSync(SUMMARY, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`| ${stack} |`));
+  if (!line)
+    throw new Error(`no summary row for ${stack} in:\n${fs.readFileSync(SUMMARY, "utf8")}`);
+  return line
+    .split("|")
+    .slice(1, -1)
+    .map((c) => c.trim());
+}
+
+beforeAll(() => {
+  a.init();
+  b.init();
+});
+afterAll(() => {
+  for (const s of [a, b]) s.pulumi("destroy", "--yes", "--skip-preview");
+  b.dispose();
+  a.dispose();
+});
+
+test("up deploys both stacks in parallel and summarises their creates", () => {
+  const up = fleet("up", "--stacks", "it-fleet-a,it-fleet-b", "--concurrency", "2");
+  expect({ code: up.code, output: up.code === 0 ? "" : show(up) }).toEqual({ code: 0, output: "" });
+  expect(up.stdout).toContain("fleet up: it-fleet-a, it-fleet-b (concurrency 2)");
+  // Live progress: engine lines of both stacks, prefixed.
+  expect(up.stdout).toMatch(/^\[it-fleet-a\] /m);
+  expect(up.stdout).toMatch(/^\[it-fleet-b\] /m);
+  for (const stack of ["it-fleet-a", "it-fleet-b"]) {
+    const [name, op, creates, , , deletes, drift, , result] = summaryRow(stack);
+    expect({ name, op, deletes, drift, result }).toEqual({
+      name: stack,
+      op: "up",
+      deletes: "0",
+      drift: "-",
+      result: "ok",
+    });
+    expect(Number(creates)).toBeGreaterThan(0);
+    kubectl(["-n", `ratings-${stack}`, "get", "deployment", "ratings-api"]);
+  }
+});
+
+test("drift is clean right after up", () => {
+  const drift = fleet("drift", "--stacks", "it-fleet-a,it-fleet-b");
+  expect({ code: drift.code, output: drift.code === 0 ? "" : show(drift) }).toEqual({
+    code: 0,
+    output: "",
+  });
+  expect(summaryRow("it-fleet-a")[6]).toBe("no");
+  expect(summaryRow("it-fleet-b")[6]).toBe("no");
+});
+
+test("an out-of-band scale in one namespace is reported as drift of that stack only", () => {
+  kubectl(["-n", "ratings-it-fleet-b", "scale", "deployment", "ratings-api", "--replicas", "5"]);
+  const drift = fleet("drift", "--stacks", "it-fleet-a,it-fleet-b");
+  expect({ code: drift.code, stdout: drift.stdout.slice(-3000) }).toEqual({
+    code: 1,
+    stdout: expect.stringContaining("drifted: it-fleet-b"),
+  });
+  expect(summaryRow("it-fleet-a")[6]).toBe("no");
+  expect(summaryRow("it-fleet-b").slice(6, 7).concat(summaryRow("it-fleet-b")[8])).toEqual([
+    "yes",
+    "ok",
+  ]);
+  expect(fs.readFileSync(SUMMARY, "utf8")).toContain("**Not clean**: drifted: it-fleet-b.");
+});
