@@ -35,6 +35,10 @@ test.each(["seattle", "munich"])(
     );
     expect(out(stack, "cloud-init.yaml")).toMatch(/^#cloud-config\n/);
     expect(out(stack, "plan.md")).toContain("deploy the cluster (aks-engine-azurestack deploy)");
+    expect(JSON.parse(out(stack, "values-nginx-gateway-fabric.json"))).toBeInstanceOf(Object);
+    const fluentBit = out(stack, "values-fluent-bit.json");
+    expect(fluentBit).toContain("<from the global stack: logsIngestionRuleId>");
+    expect(fluentBit).toContain("${AZ_CLIENT_SECRET}");
   },
 );
 
