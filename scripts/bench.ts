@@ -1,0 +1,327 @@
+/**
+ * `npm run bench`: how long the program and its tests take on this machine, written to
+ * bench/results.md with the machine it ran on. Never used for assertions: timings vary with load.
+ *
+ *  (a) the whole seattle stamp program under mocks (as test/stampProgramSpec.ts runs it) vs the
+ *      floor of only importing the SDKs: wall time and peak RSS of a fresh child process each,
+ *      median of 3;
+ *  (b) the unit suite (`jest --ci`) once;
+ *  (c) a real-engine `pulumi preview` of a fresh local-kind stack, when the local control plane runs;
+ *  (d) `npm run fleet -- preview` over 1 vs 4 fresh local-kind stacks (concurrency 2).
+ *
+ * A child measurement is this script run with `--child eval|floor`.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+const REGISTER = path.join(ROOT, "scripts", "ts-register.js");
+const RUNS = 3;
+
+interface ChildReport {
+  /** Wall time inside the child from before the first require to the settled program, ms. */
+  innerMs: number;
+  /** Peak resident set size of the child, MB. */
+  peakRssMb: number;
+  resources: number;
+}
+
+/** Child mode: import the SDKs only, or evaluate the seattle program under mocks. */
+async function child(mode: string): Promise<void> {
+  const started = performance.now();
+  let resources = 0;
+  if (mode === "floor") {
+    for (const m of [
+      "@pulumi/pulumi",
+      "@pulumi/azure-native",
+      "@pulumi/kubernetes",
+      "@pulumi/azurestack",
+      "@pulumi/tls",
+    ]) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(m);
+    }
+  } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { installMocks } = require("../test/mocks") as typeof import("../test/mocks");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { readStackFile } = require("../test/stackFiles") as typeof import("../test/stackFiles");
+    const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
+    const recorded = installMocks({
+      config,
+      secretKeys,
+      stack: "seattle",
+      outputs: {
+        "pulumi:pulumi:StackReference": () => ({
+          outputs: {
+            trafficManagerProfileName: "contoso-ratings",
+            trafficManagerResourceGroup: "rg-global",
+            trafficManagerFqdn: "contoso-ratings.trafficmanager.net",
+            trafficManagerRoutingMethod: "Performance",
+            logAnalyticsWorkspaceResourceId:
+              "/subscriptions/s/resourceGroups/g/providers/x/workspaces/w",
+            logAnalyticsWorkspaceId: "11111111-2222-3333-4444-555555555555",
+            logAnalyticsSharedKey: "shared-key-value",
+            logsIngestionEndpoint: "https://global-dce.westeurope-1.ingest.monitor.azure.com",
+            logsIngestionRuleId: "dcr-00000000000000000000000000000000",
+            logsIngestionStreamName: "Custom-ContainerLogs_CL",
+            logsIngestionTenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
+            logsIngestionClientId: "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e72",
+            logsIngestionClientSecret: "logs-client-secret-value",
+          },
+          secretOutputNames: ["logAnalyticsSharedKey", "logsIngestionClientSecret"],
+        }),
+        "kubernetes:gateway.networking.k8s.io/v1:Gateway": () => ({
+          status: { addresses: [{ type: "IPAddress", value: "203.0.113.7" }] },
+        }),
+        "kubernetes:core/v1:Service": (a) =>
+          a.id
+            ? {
+                metadata: { name: "public-nginx", namespace: "nginx-gateway" },
+                spec: { type: "LoadBalancer" },
+                status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } },
+              }
+            : {},
+        "tls:index/privateKey:PrivateKey": (a) => ({
+          publicKeyOpenssh: `ssh-rsa AAAAB3Nza${a.name} generated`,
+          privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${a.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+        }),
+        "azurestack:index/publicIp:PublicIp": () => ({
+          ipAddress: "192.0.2.10",
+          fqdn: "seattle-aks-helper.example",
+        }),
+        "azurestack:index/virtualNetwork:VirtualNetwork": (a) => ({
+          subnets: (a.inputs.subnets as object[]).map((s) => ({ ...s, id: "subnet-id" })),
+        }),
+        "pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment": (a) => {
+          const spec = a.inputs.spec as {
+            masterCount: number;
+            pools: { name: string; count: number }[];
+            kubernetesVersion: string;
+          };
+          return {
+            kubeconfig: "apiVersion: v1\nkind: Config\n",
+            outputArchive: "H4sIAAAA",
+            observed: {
+              masterCount: spec.masterCount,
+              pools: Object.fromEntries(spec.pools.map((p) => [p.name, p.count])),
+              kubernetesVersion: spec.kubernetesVersion,
+            },
+          };
+        },
+      },
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require("../index");
+    // Settled: no new registration for 150 ms (the mocks resolve everything in-process).
+    let seen = -1;
+    while (seen !== recorded.length) {
+      seen = recorded.length;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    resources = recorded.length;
+    if (resources < 20) throw new Error(`the program registered only ${resources} resources`);
+  }
+  const report: ChildReport = {
+    innerMs: performance.now() - started,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    resources,
+  };
+  process.stdout.write(`BENCH ${JSON.stringify(report)}\n`);
+  process.exit(0);
+}
+
+interface Row {
+  what: string;
+  wallMs?: number;
+  detail: string;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 256 << 20 });
+  return { ms: performance.now() - t, code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function measureChild(mode: string): Row {
+  const walls: number[] = [];
+  const inner: number[] = [];
+  const rss: number[] = [];
+  let resources = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const r = timed(process.execPath, ["-r", REGISTER, __filename, "--child", mode]);
+    const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH "));
+    if (r.code !== 0 || !line) {
+      throw new Error(`bench child ${mode} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
+    }
+    const rep = JSON.parse(line.slice(6)) as ChildReport;
+    walls.push(r.ms);
+    inner.push(rep.innerMs);
+    rss.push(rep.peakRssMb);
+    resources = rep.resources;
+  }
+  const what =
+    mode === "floor"
+      ? "(a) floor: import pulumi, azure-native, kubernetes, azurestack, tls"
+      : "(a) seattle stamp program under mocks";
+  return {
+    what,
+    wallMs: median(walls),
+    detail:
+      `median of ${RUNS} processes; in-process ${Math.round(median(inner))} ms; ` +
+      `peak RSS ${Math.round(median(rss))} MB` +
+      (resources ? `; ${resources} resources registered` : ""),
+  };
+}
+
+function unitSuite(): Row {
+  const r = timed(path.join(ROOT, "node_modules", ".bin", "jest"), ["--ci"]);
+  const tests = /Tests:\s+(.*)/.exec(r.stderr)?.[1]?.trim() ?? "no test count";
+  const suites = /Test Suites:\s+(.*)/.exec(r.stderr)?.[1]?.trim() ?? "";
+  return {
+    what: "(b) unit suite: jest --ci",
+    wallMs: r.ms,
+    detail: `exit ${r.code}; suites ${suites}; tests ${tests}; ${os.cpus().length} cores`,
+  };
+}
+
+function controlPlaneRunning(): boolean {
+  return spawnSync("bash", ["scripts/local-cluster.sh", "status"], { cwd: ROOT }).status === 0;
+}
+
+async function realEngine(): Promise<Row[]> {
+  if (!controlPlaneRunning()) {
+    return [
+      {
+        what: "(c) pulumi preview, local stack",
+        detail: "skipped: local control plane not running",
+      },
+      { what: "(d) fleet preview", detail: "skipped: local control plane not running" },
+    ];
+  }
+  const { LocalStack } = await import("../test/integration/harness");
+  const rows: Row[] = [];
+  const first = new LocalStack("it-bench-1");
+  const others = [2, 3, 4].map((n) => {
+    const s = new LocalStack(`it-bench-${n}`);
+    // One backend for the whole fleet, as the runner expects.
+    s.env = () => first.env();
+    return s;
+  });
+  const all = [first, ...others];
+  try {
+    for (const s of all) s.init();
+    const warm = first.pulumi("preview"); // plugin and program cache warm-up, not measured
+    if (warm.code !== 0) throw new Error(`warm-up preview failed:\n${warm.stderr}`);
+    const previews: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = timed(
+        "pulumi",
+        ["preview", "--stack", first.stack, "--non-interactive"],
+        first.env(),
+      );
+      if (r.code !== 0) throw new Error(`preview failed:\n${r.stderr}`);
+      previews.push(r.ms);
+    }
+    rows.push({
+      what: "(c) pulumi preview, fresh local-kind stack",
+      wallMs: median(previews),
+      detail: `median of ${RUNS}, after one warm-up; CLI, file backend`,
+    });
+    for (const n of [1, 4]) {
+      const stacks = all.slice(0, n).map((s) => s.stack);
+      const r = timed(
+        "npm",
+        [
+          "run",
+          "--silent",
+          "fleet",
+          "--",
+          "preview",
+          "--stacks",
+          stacks.join(","),
+          "--concurrency",
+          "2",
+        ],
+        first.env(),
+      );
+      rows.push({
+        what: `(d) fleet preview, ${n} local stack${n > 1 ? "s" : ""}`,
+        wallMs: r.ms,
+        detail: `exit ${r.code}; concurrency 2; Automation API, one run`,
+      });
+    }
+  } finally {
+    for (const s of all) s.dispose();
+  }
+  return rows;
+}
+
+function machine(): string[] {
+  const cpus = os.cpus();
+  return [
+    `- Date: ${new Date().toISOString()}`,
+    `- CPU: ${cpus[0]?.model ?? "unknown"}, ${cpus.length} cores`,
+    `- RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
+    `- Node: ${process.version}`,
+  ];
+}
+
+function table(rows: Row[]): { text: string; markdown: string } {
+  const fmt = (r: Row) => (r.wallMs === undefined ? "-" : `${Math.round(r.wallMs)} ms`);
+  const w0 = Math.max(...rows.map((r) => r.what.length));
+  const w1 = Math.max(...rows.map((r) => fmt(r).length));
+  const text = rows
+    .map((r) => `${r.what.padEnd(w0)}  ${fmt(r).padStart(w1)}  ${r.detail}`)
+    .join("\n");
+  const markdown = [
+    "| measurement | wall | detail |",
+    "| --- | ---: | --- |",
+    ...rows.map((r) => `| ${r.what} | ${fmt(r)} | ${r.detail} |`),
+  ].join("\n");
+  return { text, markdown };
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const step = (row: Row) => {
+    rows.push(row);
+    process.stdout.write(
+      `${row.what}: ${row.wallMs === undefined ? "-" : Math.round(row.wallMs) + " ms"}; ${row.detail}\n`,
+    );
+  };
+  step(measureChild("floor"));
+  step(measureChild("eval"));
+  step(unitSuite());
+  for (const r of await realEngine()) step(r);
+  const { text, markdown } = table(rows);
+  process.stdout.write(`\n${text}\n`);
+  const file = path.join(ROOT, "bench", "results.md");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(
+    file,
+    [
+      "# Benchmarks",
+      "",
+      "Written by `npm run bench` (scripts/bench.ts); numbers from one run on the machine below, for",
+      "comparison between runs on the same machine, not targets. Wall times include process start.",
+      "",
+      ...machine(),
+      "",
+      markdown,
+      "",
+    ].join("\n"),
+  );
+  process.stdout.write(`written to ${path.relative(ROOT, file)}\n`);
+}
+
+const at = process.argv.indexOf("--child");
+(at >= 0 ? child(process.argv[at + 1]) : main()).catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
