@@ -13,17 +13,21 @@ export interface FleetArgs {
   stacks?: string[];
   /** How many stacks run at once. Defaults to 2. */
   concurrency: number;
+  /** Run the policy pack (policy/) with preview and up, as the pipelines do. Defaults to true. */
+  policy: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 2;
 
-export const USAGE = "usage: npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N]";
+export const USAGE =
+  "usage: npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N] [--no-policy]";
 
 /** Parses the runner's arguments (after `--`); throws an Error whose message names the problem. */
 export function parseFleetArgs(argv: string[]): FleetArgs {
   let op: FleetOp | undefined;
   let stacks: string[] | undefined;
   let concurrency = DEFAULT_CONCURRENCY;
+  let policy = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") ? splitFlag(arg) : [arg, undefined];
@@ -51,6 +55,8 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
         throw new Error(`--concurrency is "${raw}"; give a whole number of at least 1.`);
       }
       concurrency = n;
+    } else if (flag === "--no-policy" && inline === undefined) {
+      policy = false;
     } else if (flag.startsWith("-")) {
       throw new Error(`unknown option ${flag}. ${USAGE}`);
     } else if (op === undefined) {
@@ -63,7 +69,7 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
     }
   }
   if (op === undefined) throw new Error(`no operation given. ${USAGE}`);
-  return { op, stacks, concurrency };
+  return { op, stacks, concurrency, policy };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

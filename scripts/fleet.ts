@@ -36,6 +36,7 @@ import { deployableStacks, kindOf, projectName } from "./stacks";
 
 const ROOT = path.resolve(__dirname, "..");
 const SUMMARY = path.join(ROOT, "out", "fleet-summary.md");
+const POLICY = path.join(ROOT, "policy");
 
 /** The stacks to run: the deployable ones, or exactly those named with --stacks. */
 function chooseStacks(args: FleetArgs): FleetStack[] {
@@ -50,7 +51,12 @@ function chooseStacks(args: FleetArgs): FleetStack[] {
   });
 }
 
-async function runOne(op: FleetOp, stackName: string, width: number): Promise<FleetRow> {
+async function runOne(
+  op: FleetOp,
+  stackName: string,
+  width: number,
+  policyPacks: string[],
+): Promise<FleetRow> {
   const started = Date.now();
   const out = linePrefixer(`[${stackName.padEnd(width)}] `, (l) => process.stdout.write(`${l}\n`));
   const err = linePrefixer(`[${stackName.padEnd(width)}] `, (l) => process.stderr.write(`${l}\n`));
@@ -70,12 +76,12 @@ async function runOne(op: FleetOp, stackName: string, width: number): Promise<Fl
   try {
     const stack = await LocalWorkspace.selectStack({ stackName, workDir: ROOT });
     if (op === "preview") {
-      const r = await stack.preview(common);
+      const r = await stack.preview({ ...common, policyPacks });
       changes = { ...r.changeSummary };
       return row({ changes });
     }
     if (op === "up") {
-      const r = await stack.up(common);
+      const r = await stack.up({ ...common, policyPacks });
       changes = { ...(r.summary.resourceChanges ?? changes) };
       return row({ changes });
     }
@@ -117,9 +123,11 @@ async function main(): Promise<number> {
   if (stacks.length === 0)
     throw new Error("no stack to run: add a Pulumi.<stack>.yaml or use --stacks.");
   const waves = planWaves(args.op, stacks);
+  // The policy pack gates preview and up, as in the pipelines (`--policy-pack policy`).
+  const policyPacks = args.policy && fs.existsSync(POLICY) && args.op !== "drift" ? [POLICY] : [];
   const width = Math.max(...stacks.map((s) => s.stack.length));
   process.stdout.write(
-    `fleet ${args.op}: ${waves.map((w) => w.join(", ")).join(" -> ")} (concurrency ${args.concurrency})\n`,
+    `fleet ${args.op}: ${waves.map((w) => w.join(", ")).join(" -> ")} (concurrency ${args.concurrency}${policyPacks.length ? ", policy pack policy/" : ""})\n`,
   );
   const rows: FleetRow[] = [];
   for (const wave of waves) {
@@ -136,7 +144,9 @@ async function main(): Promise<number> {
       );
       continue;
     }
-    rows.push(...(await runPool(wave, args.concurrency, (s) => runOne(args.op, s, width))));
+    rows.push(
+      ...(await runPool(wave, args.concurrency, (s) => runOne(args.op, s, width, policyPacks))),
+    );
   }
   process.stdout.write(`\n${formatText(rows)}${verdict(rows).replace(/\*\*/g, "")}\n`);
   fs.mkdirSync(path.dirname(SUMMARY), { recursive: true });

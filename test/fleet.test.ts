@@ -14,13 +14,23 @@ import {
 
 describe("parseFleetArgs", () => {
   test.each<[string[], object]>([
-    [["preview"], { op: "preview", stacks: undefined, concurrency: 2 }],
+    [["preview"], { op: "preview", stacks: undefined, concurrency: 2, policy: true }],
+    [
+      ["preview", "--no-policy"],
+      { op: "preview", stacks: undefined, concurrency: 2, policy: false },
+    ],
     [
       ["up", "--stacks", "global,seattle"],
-      { op: "up", stacks: ["global", "seattle"], concurrency: 2 },
+      { op: "up", stacks: ["global", "seattle"], concurrency: 2, policy: true },
     ],
-    [["drift", "--concurrency", "4"], { op: "drift", stacks: undefined, concurrency: 4 }],
-    [["--stacks=a, b", "--concurrency=1", "up"], { op: "up", stacks: ["a", "b"], concurrency: 1 }],
+    [
+      ["drift", "--concurrency", "4"],
+      { op: "drift", stacks: undefined, concurrency: 4, policy: true },
+    ],
+    [
+      ["--stacks=a, b", "--concurrency=1", "up"],
+      { op: "up", stacks: ["a", "b"], concurrency: 1, policy: true },
+    ],
   ])("%j", (argv, expected) => {
     expect(parseFleetArgs(argv)).toEqual(expected);
   });
@@ -38,6 +48,7 @@ describe("parseFleetArgs", () => {
     [["up", "--concurrency", "0"], '--concurrency is "0"; give a whole number of at least 1.'],
     [["up", "--concurrency", "1.5"], '--concurrency is "1.5"; give a whole number of at least 1.'],
     [["up", "--yes"], "unknown option --yes."],
+    [["up", "--no-policy=1"], "unknown option --no-policy."],
   ])("%j fails", (argv, message) => {
     expect(() => parseFleetArgs(argv)).toThrow(message);
   });

@@ -56,10 +56,15 @@ afterAll(() => {
 test("up deploys both stacks in parallel and summarises their creates", () => {
   const up = fleet("up", "--stacks", "it-fleet-a,it-fleet-b", "--concurrency", "2");
   expect({ code: up.code, output: up.code === 0 ? "" : show(up) }).toEqual({ code: 0, output: "" });
-  expect(up.stdout).toContain("fleet up: it-fleet-a, it-fleet-b (concurrency 2)");
+  expect(up.stdout).toContain(
+    "fleet up: it-fleet-a, it-fleet-b (concurrency 2, policy pack policy/)",
+  );
   // Live progress: engine lines of both stacks, prefixed.
   expect(up.stdout).toMatch(/^\[it-fleet-a\] /m);
   expect(up.stdout).toMatch(/^\[it-fleet-b\] /m);
+  // The policy pack ran for each stack, as in the pipelines.
+  expect(up.stdout).toMatch(/^\[it-fleet-a\]\s+✅ ash-ha-kubernetes@v/m);
+  expect(up.stdout).toMatch(/^\[it-fleet-b\]\s+✅ ash-ha-kubernetes@v/m);
   for (const stack of ["it-fleet-a", "it-fleet-b"]) {
     const [name, op, creates, , , deletes, drift, , result] = summaryRow(stack);
     expect({ name, op, deletes, drift, result }).toEqual({
