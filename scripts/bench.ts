@@ -48,70 +48,15 @@ async function child(mode: string): Promise<void> {
     const { installMocks } = require("../test/mocks") as typeof import("../test/mocks");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { readStackFile } = require("../test/stackFiles") as typeof import("../test/stackFiles");
+    const { stampMockOutputs } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("../test/stampMocks") as typeof import("../test/stampMocks");
     const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
     const recorded = installMocks({
       config,
       secretKeys,
       stack: "seattle",
-      outputs: {
-        "pulumi:pulumi:StackReference": () => ({
-          outputs: {
-            trafficManagerProfileName: "contoso-ratings",
-            trafficManagerResourceGroup: "rg-global",
-            trafficManagerFqdn: "contoso-ratings.trafficmanager.net",
-            trafficManagerRoutingMethod: "Performance",
-            logAnalyticsWorkspaceResourceId:
-              "/subscriptions/s/resourceGroups/g/providers/x/workspaces/w",
-            logAnalyticsWorkspaceId: "11111111-2222-3333-4444-555555555555",
-            logAnalyticsSharedKey: "shared-key-value",
-            logsIngestionEndpoint: "https://global-dce.westeurope-1.ingest.monitor.azure.com",
-            logsIngestionRuleId: "dcr-00000000000000000000000000000000",
-            logsIngestionStreamName: "Custom-ContainerLogs_CL",
-            logsIngestionTenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
-            logsIngestionClientId: "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e72",
-            logsIngestionClientSecret: "logs-client-secret-value",
-          },
-          secretOutputNames: ["logAnalyticsSharedKey", "logsIngestionClientSecret"],
-        }),
-        "kubernetes:gateway.networking.k8s.io/v1:Gateway": () => ({
-          status: { addresses: [{ type: "IPAddress", value: "203.0.113.7" }] },
-        }),
-        "kubernetes:core/v1:Service": (a) =>
-          a.id
-            ? {
-                metadata: { name: "public-nginx", namespace: "nginx-gateway" },
-                spec: { type: "LoadBalancer" },
-                status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } },
-              }
-            : {},
-        "tls:index/privateKey:PrivateKey": (a) => ({
-          publicKeyOpenssh: `ssh-rsa AAAAB3Nza${a.name} generated`,
-          privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${a.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
-        }),
-        "azurestack:index/publicIp:PublicIp": () => ({
-          ipAddress: "192.0.2.10",
-          fqdn: "seattle-aks-helper.example",
-        }),
-        "azurestack:index/virtualNetwork:VirtualNetwork": (a) => ({
-          subnets: (a.inputs.subnets as object[]).map((s) => ({ ...s, id: "subnet-id" })),
-        }),
-        "pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment": (a) => {
-          const spec = a.inputs.spec as {
-            masterCount: number;
-            pools: { name: string; count: number }[];
-            kubernetesVersion: string;
-          };
-          return {
-            kubeconfig: "apiVersion: v1\nkind: Config\n",
-            outputArchive: "H4sIAAAA",
-            observed: {
-              masterCount: spec.masterCount,
-              pools: Object.fromEntries(spec.pools.map((p) => [p.name, p.count])),
-              kubernetesVersion: spec.kubernetesVersion,
-            },
-          };
-        },
-      },
+      outputs: stampMockOutputs("seattle"),
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require("../index");

@@ -5,28 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_OUTPUTS } from "../lib/aksEngineProvider";
-import { GLOBAL_OUTPUT_KEYS, GlobalOutputs } from "../lib/globalOutputs";
+import { GLOBAL_EXPORTS as GLOBAL, stampMockOutputs } from "./stampMocks";
 import { installMocks, Recorded, resolve, unwrapSecret } from "./mocks";
 import { readStackFile } from "./stackFiles";
 
 const SP_SECRET = "sp-secret-value";
-
-/** What the global stack exported, as the StackReference returns it. */
-const GLOBAL: GlobalOutputs = {
-  trafficManagerProfileName: "contoso-ratings",
-  trafficManagerResourceGroup: "rg-ash-ha-kubernetes-global",
-  trafficManagerFqdn: "contoso-ratings.trafficmanager.net",
-  trafficManagerRoutingMethod: "Performance",
-  logAnalyticsWorkspaceResourceId: "/subscriptions/s/resourceGroups/g/providers/x/workspaces/w",
-  logAnalyticsWorkspaceId: "11111111-2222-3333-4444-555555555555",
-  logAnalyticsSharedKey: "shared-key-value",
-  logsIngestionEndpoint: "https://global-dce.westeurope-1.ingest.monitor.azure.com",
-  logsIngestionRuleId: "dcr-00000000000000000000000000000000",
-  logsIngestionStreamName: "Custom-ContainerLogs_CL",
-  logsIngestionTenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
-  logsIngestionClientId: "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e72",
-  logsIngestionClientSecret: "logs-client-secret-value",
-};
 
 export function describeStampProgram(
   stack: "seattle" | "munich",
@@ -44,51 +27,7 @@ export function describeStampProgram(
     config,
     secretKeys,
     stack,
-    outputs: {
-      "pulumi:pulumi:StackReference": () => ({
-        outputs: GLOBAL,
-        secretOutputNames: Object.entries(GLOBAL_OUTPUT_KEYS)
-          .filter(([, { secret }]) => secret)
-          .map(([key]) => key),
-      }),
-      // NGF's Gateway reports its address; the data plane Service it provisioned, as a read returns it.
-      "kubernetes:gateway.networking.k8s.io/v1:Gateway": () => ({
-        status: { addresses: [{ type: "IPAddress", value: "203.0.113.7" }] },
-      }),
-      "kubernetes:core/v1:Service": (a) =>
-        a.id
-          ? {
-              metadata: { name: "public-nginx", namespace: "nginx-gateway" },
-              spec: { type: "LoadBalancer" },
-              status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } },
-            }
-          : {},
-      "tls:index/privateKey:PrivateKey": (a) => ({
-        publicKeyOpenssh: `ssh-rsa AAAAB3Nza${a.name} generated`,
-        privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${a.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
-      }),
-      "azurestack:index/publicIp:PublicIp": () => ({
-        ipAddress: "192.0.2.10",
-        fqdn: `${stack}-aks-helper.example`,
-      }),
-      "azurestack:index/virtualNetwork:VirtualNetwork": (a) => ({
-        subnets: (a.inputs.subnets as object[]).map((s) => ({ ...s, id: "subnet-id" })),
-      }),
-      "pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment": (a) => ({
-        kubeconfig: "apiVersion: v1\nkind: Config\n",
-        outputArchive: "H4sIAAAA",
-        observed: {
-          masterCount: (a.inputs.spec as { masterCount: number }).masterCount,
-          pools: Object.fromEntries(
-            (a.inputs.spec as { pools: { name: string; count: number }[] }).pools.map((p) => [
-              p.name,
-              p.count,
-            ]),
-          ),
-          kubernetesVersion: (a.inputs.spec as { kubernetesVersion: string }).kubernetesVersion,
-        },
-      }),
-    },
+    outputs: stampMockOutputs(stack),
   });
 
   let outputs: Record<string, pulumi.Output<unknown>>;

@@ -3,25 +3,10 @@
  * stack: adding a stamp adds one endpoint and changes nothing global.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { GLOBAL_OUTPUT_KEYS, GlobalOutputs } from "../lib/globalOutputs";
+import { GLOBAL_SECRET_NAMES, GLOBAL_EXPORTS } from "./stampMocks";
 import { installMocks, Recorded, resolve, settle } from "./mocks";
 
-/** What the global stack exported, as the StackReference returns it. */
-const globalExports: GlobalOutputs = {
-  trafficManagerProfileName: "contoso-ratings",
-  trafficManagerResourceGroup: "rg-ash-ha-kubernetes-global",
-  trafficManagerFqdn: "contoso-ratings.trafficmanager.net",
-  trafficManagerRoutingMethod: "Performance",
-  logAnalyticsWorkspaceResourceId: "/subscriptions/s/resourceGroups/g/providers/x/workspaces/w",
-  logAnalyticsWorkspaceId: "11111111-2222-3333-4444-555555555555",
-  logAnalyticsSharedKey: "shared-key-value",
-  logsIngestionEndpoint: "https://global-dce.westeurope-1.ingest.monitor.azure.com",
-  logsIngestionRuleId: "dcr-00000000000000000000000000000000",
-  logsIngestionStreamName: "Custom-ContainerLogs_CL",
-  logsIngestionTenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
-  logsIngestionClientId: "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e72",
-  logsIngestionClientSecret: "client-secret-value",
-};
+const globalExports = GLOBAL_EXPORTS;
 
 /** Routing method per global stack name, so one test file can try each method. */
 const routingByStack: Record<string, string> = {
@@ -37,9 +22,7 @@ const recorded: Recorded[] = installMocks({
         ...globalExports,
         trafficManagerRoutingMethod: routingByStack[a.inputs.name as string] ?? "Performance",
       },
-      secretOutputNames: Object.entries(GLOBAL_OUTPUT_KEYS)
-        .filter(([, { secret }]) => secret)
-        .map(([key]) => key),
+      secretOutputNames: GLOBAL_SECRET_NAMES,
     }),
   },
 });
@@ -178,7 +161,7 @@ test("the global outputs read through the reference keep their secrets secret", 
   const ref = globalStackReference("probe", stamps[0].settings);
   const outputs = readGlobalOutputs(ref);
   expect(await resolve(outputs.logsIngestionClientSecret)).toEqual({
-    value: "client-secret-value",
+    value: GLOBAL_EXPORTS.logsIngestionClientSecret,
     secret: true,
   });
   expect(await resolve(outputs.logAnalyticsSharedKey)).toEqual({
