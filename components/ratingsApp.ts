@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../config";
+import { forceOwnership } from "../lib/fieldOwnership";
 import { GeneratedPassword } from "../lib/generatedPassword";
 import * as r from "../lib/ratings";
 
@@ -293,23 +294,4 @@ export class RatingsApp extends pulumi.ComponentResource {
       apiUrl: this.apiUrl,
     });
   }
-}
-
-/** Adds `pulumi.com/patchForce: "true"` to every Kubernetes object of the component. */
-function forceOwnership(
-  args: pulumi.ResourceTransformationArgs,
-): pulumi.ResourceTransformationResult | undefined {
-  if (!args.type.startsWith("kubernetes:") || args.type.startsWith("pulumi:providers"))
-    return undefined;
-  const metadata = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
-  return {
-    props: {
-      ...args.props,
-      metadata: {
-        ...metadata,
-        annotations: { ...metadata.annotations, "pulumi.com/patchForce": "true" },
-      },
-    },
-    opts: args.opts,
-  };
 }

@@ -139,7 +139,6 @@ export const aksEngineProvider: pulumi.dynamic.ResourceProvider = {
       changes: changes.length > 0,
       replaces: [],
       deleteBeforeReplace: false,
-      stables: ["context"],
     };
   },
 

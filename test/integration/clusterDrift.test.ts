@@ -119,7 +119,7 @@ test("up deploys through the helper and reports the cluster's real node counts a
     pools: { linuxpool: 3 },
     kubernetesVersion: "1.34.4",
   });
-  expect(JSON.parse(JSON.stringify(out.kubeconfig)).length).toBeGreaterThan(0);
+  expect(out.kubeconfig).toContain("clusters");
   const preview = pulumi(["preview", "--expect-no-changes"]);
   expect({ code: preview.code }).toEqual({ code: 0 });
 });
