@@ -24,6 +24,9 @@ tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 cd "$here"
+# `go list -m` only reports a directory for a module that is already in the module cache; download it
+# first so a fresh machine (empty GOMODCACHE) works the same as a warm one.
+go mod download "$MOD"
 src=$(go list -m -f '{{.Dir}}' "$MOD")
 [ -n "$src" ] && [ -d "$src" ] || { log "cannot locate $MOD in the module cache"; exit 1; }
 cp -R "$src" "$tmp/provider"

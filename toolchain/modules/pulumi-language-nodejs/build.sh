@@ -15,5 +15,7 @@ version=$(go list -m -f '{{.Version}}' github.com/pulumi/pulumi/sdk/v3)
 go build -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}" \
   -o "$OUT/pulumi-language-nodejs" .
 
+# Download before asking for the directory: `go list -m` reports none for a module not yet in the cache.
+go mod download github.com/pulumi/pulumi/sdk/v3
 sdk_dir=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
 install -m 0755 "$sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$OUT/pulumi-resource-pulumi-nodejs"
