@@ -10,17 +10,19 @@
 # Binaries land in a content-addressed cache outside the work tree
 # ($ASHK8S_CACHE, default ~/.cache/ashk8s/toolchain/<name>-<hash of the module folder + Go version>)
 # and are hard-linked into .toolchain/bin, so a fresh clone on a warm machine only links them again.
+# Provider plugins (pulumi-resource-*, except the CLI's bundled pulumi-nodejs launcher) go to
+# .toolchain/plugins instead: toolchain/setup.sh installs them into PULUMI_HOME the way
+# `pulumi plugin install` does, so the CLI never picks them up from PATH (and never warns about it).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 cache=${ASHK8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ashk8s/toolchain}
 bin="$root/.toolchain/bin"
-mkdir -p "$bin" "$cache"
+plugins="$root/.toolchain/plugins"
+mkdir -p "$bin" "$plugins" "$cache"
 
-export GOFLAGS="${GOFLAGS:-} -mod=mod -trimpath"
-export CGO_ENABLED=0
-export GOTOOLCHAIN=local
+source "$here/go-env.sh"
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 
@@ -55,9 +57,14 @@ build_module() {
   fi
   # Hard links (copies across file systems), not symlinks: the Pulumi CLI looks for its language
   # host and bundled plugins next to its own resolved path, i.e. in .toolchain/bin.
-  local f
+  local f dest
   for f in "$out"/*; do
-    ln -f "$f" "$bin/$(basename "$f")" 2>/dev/null || cp -f "$f" "$bin/$(basename "$f")"
+    case "$(basename "$f")" in
+      pulumi-resource-pulumi-nodejs) dest=$bin ;;
+      pulumi-resource-*) dest=$plugins && rm -f "$bin/$(basename "$f")" ;; # no stale copy on PATH
+      *) dest=$bin ;;
+    esac
+    ln -f "$f" "$dest/$(basename "$f")" 2>/dev/null || cp -f "$f" "$dest/$(basename "$f")"
   done
 }
 
@@ -71,3 +78,4 @@ for m in "${modules[@]}"; do
   build_module "$here/modules/$m"
 done
 log "binaries in $bin: $(ls "$bin" | tr '\n' ' ')"
+log "provider plugins in $plugins: $(ls "$plugins" | tr '\n' ' ')"

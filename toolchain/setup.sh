@@ -25,16 +25,12 @@ tf_dir="$PULUMI_HOME/dynamic_tf_plugins/registry.opentofu.org/hashicorp/azuresta
 mkdir -p "$tf_dir"
 cp -fL .toolchain/bin/terraform-provider-azurestack "$tf_dir/terraform-provider-azurestack"
 
-# The bridge plugin, installed as the `terraform-provider` resource plugin.
-plugin_dir="$PULUMI_HOME/plugins/resource-terraform-provider-v$ASHK8S_TF_BRIDGE_VERSION"
-if ! cmp -s .toolchain/bin/pulumi-resource-terraform-provider "$plugin_dir/pulumi-resource-terraform-provider" 2>/dev/null; then
-  log "installing the terraform-provider plugin v$ASHK8S_TF_BRIDGE_VERSION into $PULUMI_HOME"
-  pulumi plugin install resource terraform-provider "$ASHK8S_TF_BRIDGE_VERSION" \
-    --file .toolchain/bin/pulumi-resource-terraform-provider --reinstall >&2
-fi
+# The provider plugins built into .toolchain/plugins (terraform-provider bridge, Kubernetes),
+# installed into PULUMI_HOME so the CLI finds them as installed plugins, not on PATH.
+bash toolchain/install-plugins.sh
 
 # Generate sdks/azurestack unless it is already generated from the same inputs.
-sdk_stamp=$( (cat Pulumi.yaml; pulumi version; sha256sum .toolchain/bin/pulumi-resource-terraform-provider \
+sdk_stamp=$( (cat Pulumi.yaml; pulumi version; sha256sum .toolchain/plugins/pulumi-resource-terraform-provider \
   .toolchain/bin/terraform-provider-azurestack .toolchain/bin/pulumi-language-nodejs) | sha256sum | cut -c1-16)
 if [ "$(cat sdks/azurestack/.ashk8s-stamp 2>/dev/null)" != "$sdk_stamp" ]; then
   log "generating sdks/azurestack from Pulumi.yaml packages (pulumi install)"

@@ -6,7 +6,7 @@
 #   1. PULUMI_HOME outside the work tree, so plugins survive the checkout's clean.
 #   2. The offline toolchain built from Go modules (Pulumi CLI, language host, terraform-provider
 #      bridge, terraform-provider-azurestack -> sdks/azurestack) and `npm ci`: scripts/ensure-deps.sh.
-#   3. The Kubernetes provider plugin, also from Go modules.
+#   3. The Kubernetes provider plugin, also from Go modules, installed into PULUMI_HOME.
 #   4. Provider plugins that cannot be built here (azure-native, tls) at the versions package.json
 #      pins, from ASHK8S_PLUGIN_SERVER (an internal mirror, for disconnected stamps) when it is set,
 #      else from Pulumi's default location. Skipped when already installed.
@@ -25,6 +25,7 @@ log() { printf '[agent-setup] %s\n' "$*" >&2; }
 
 bash scripts/ensure-deps.sh
 bash toolchain/build.sh pulumi-kubernetes
+bash toolchain/install-plugins.sh
 
 pin() { node -p "require('./package.json').dependencies['@pulumi/$1']"; }
 for plugin in azure-native tls; do
