@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,14 +13,11 @@ import (
 	"github.com/blang/semver"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/cgstrings"
-	hclsyntax "github.com/pulumi/pulumi/pkg/v3/codegen/hcl2/syntax"
 	nodegen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
-	"github.com/pulumi/pulumi/pkg/v3/codegen/pcl"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/fsutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/nodejs/npm"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
@@ -239,125 +233,7 @@ func packageType(dir string) string {
 	return t
 }
 
-// Pack builds a generated SDK and packs it into an npm tarball in the destination directory.
-func (h *host) Pack(ctx context.Context, req *pulumirpc.PackRequest) (*pulumirpc.PackResponse, error) {
-	dir := req.GetPackageDirectory()
-	if name := npmNameFromDirectory(dir); name == "@pulumi/pulumi" {
-		return nil, errors.New("packing the core @pulumi/pulumi SDK is not supported by this language host")
-	}
-	npmBin, err := exec.LookPath("npm")
-	if err != nil {
-		return nil, fmt.Errorf("npm is needed to pack an SDK: %w", err)
-	}
-	ctx, release := h.joinCancel(ctx)
-	defer release()
-	run := func(stdout io.Writer, args ...string) error {
-		fmt.Fprintf(os.Stderr, "$ npm %s\n", strings.Join(args, " "))
-		cmd := exec.CommandContext(ctx, npmBin, args...)
-		cmd.Dir = dir
-		cmd.Stdout = stdout
-		cmd.Stderr = struct{ io.Writer }{os.Stderr}
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("npm %s: %w", strings.Join(args, " "), err)
-		}
-		return nil
-	}
-	// Generated SDKs build with tsc into ./bin; the published package is ./bin with package.json.
-	if err := run(struct{ io.Writer }{os.Stderr}, "install"); err != nil {
-		return nil, err
-	}
-	if err := run(struct{ io.Writer }{os.Stderr}, "run", "build"); err != nil {
-		return nil, err
-	}
-	if err := fsutil.CopyFile(filepath.Join(dir, "bin", "package.json"), filepath.Join(dir, "package.json"), nil); err != nil {
-		return nil, fmt.Errorf("copying package.json into bin: %w", err)
-	}
-	var out bytes.Buffer
-	if err := run(&out, "pack", filepath.Join(dir, "bin"), "--pack-destination", req.GetDestinationDirectory()); err != nil {
-		return nil, err
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	artifact := strings.TrimSpace(lines[len(lines)-1])
-	return &pulumirpc.PackResponse{ArtifactPath: filepath.Join(req.GetDestinationDirectory(), artifact)}, nil
-}
-
-// GenerateProgram converts PCL (from `pulumi convert`) into a TypeScript program.
-func (h *host) GenerateProgram(
-	ctx context.Context, req *pulumirpc.GenerateProgramRequest,
-) (*pulumirpc.GenerateProgramResponse, error) {
-	loader, err := schema.NewLoaderClient(req.GetLoaderTarget())
-	if err != nil {
-		return nil, err
-	}
-	defer loader.Close()
-
-	parser := hclsyntax.NewParser()
-	names := make([]string, 0, len(req.GetSource()))
-	for name := range req.GetSource() {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := parser.ParseFile(strings.NewReader(req.GetSource()[name]), name); err != nil {
-			return nil, err
-		}
-		if parser.Diagnostics.HasErrors() {
-			return nil, parser.Diagnostics
-		}
-	}
-	bindOpts := []pcl.BindOption{pcl.PreferOutputVersionedInvokes}
-	if !req.GetStrict() {
-		bindOpts = append(bindOpts, pcl.NonStrictBindOptions()...)
-	}
-	program, diags, err := pcl.BindProgram(parser.Files, schema.NewCachedLoader(loader), bindOpts...)
-	if err != nil {
-		return nil, err
-	}
-	resp := &pulumirpc.GenerateProgramResponse{Diagnostics: plugin.HclDiagnosticsToRPCDiagnostics(diags)}
-	if diags.HasErrors() {
-		return resp, nil
-	}
-	if program == nil {
-		return nil, errors.New("binding the program produced nothing")
-	}
-	files, genDiags, err := nodegen.GenerateProgramWithOptions(program, nodegen.ProgramOptions{Runtime: "nodejs"})
-	if err != nil {
-		return nil, err
-	}
-	resp.Diagnostics = append(resp.Diagnostics, plugin.HclDiagnosticsToRPCDiagnostics(genDiags)...)
-	resp.Source = files
-	return resp, nil
-}
-
-// GenerateProject converts a PCL directory into a complete TypeScript project (package.json, tsconfig).
-func (h *host) GenerateProject(
-	ctx context.Context, req *pulumirpc.GenerateProjectRequest,
-) (*pulumirpc.GenerateProjectResponse, error) {
-	loader, err := schema.NewLoaderClient(req.GetLoaderTarget())
-	if err != nil {
-		return nil, err
-	}
-	defer loader.Close()
-
-	bindOpts := []pcl.BindOption{pcl.PreferOutputVersionedInvokes}
-	if !req.GetStrict() {
-		bindOpts = append(bindOpts, pcl.NonStrictBindOptions()...)
-	}
-	program, diags, err := pcl.BindDirectory(req.GetSourceDirectory(), schema.NewCachedLoader(loader), bindOpts...)
-	if err != nil {
-		return nil, err
-	}
-	resp := &pulumirpc.GenerateProjectResponse{Diagnostics: plugin.HclDiagnosticsToRPCDiagnostics(diags)}
-	if diags.HasErrors() {
-		return resp, nil
-	}
-	var project workspace.Project
-	if err := json.Unmarshal([]byte(req.GetProject()), &project); err != nil {
-		return nil, fmt.Errorf("parsing the project: %w", err)
-	}
-	if err := nodegen.GenerateProject(req.GetTargetDirectory(), project, program, req.GetLocalDependencies(),
-		false /*forceTsc*/, "nodejs"); err != nil {
-		return nil, err
-	}
-	return resp, nil
-}
+// Pack, GenerateProgram and GenerateProject (`pulumi package pack-sdk`, `pulumi convert`) are not
+// implemented: this project never calls them, so they answer codes.Unimplemented through the embedded
+// pulumirpc.UnimplementedLanguageRuntimeServer (host_test.go checks it). Use the upstream language host
+// for those commands.
