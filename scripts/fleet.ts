@@ -11,7 +11,9 @@
  * the state and fails (exit 7) when the live resources differ from it.
  *
  * The backend and secrets come from the environment as for the CLI (PULUMI_BACKEND_URL or
- * `pulumi login`, PULUMI_CONFIG_PASSPHRASE, ARM_* / KUBECONFIG for the providers).
+ * `pulumi login`, PULUMI_CONFIG_PASSPHRASE, ARM_* / KUBECONFIG for the providers); the demo's
+ * `local` stack defaults to the demo's own backend (scripts/lib/backend.ts). A stack without a
+ * backend is reported before anything runs.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,7 +33,8 @@ import {
   planWaves,
   runPool,
   verdict,
-} from "../lib/fleet";
+} from "./lib/fleet";
+import { BackendChoice, chooseBackend } from "./lib/backend";
 import { deployableStacks, kindOf, projectName } from "./stacks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -51,9 +54,39 @@ function chooseStacks(args: FleetArgs): FleetStack[] {
   });
 }
 
+/** Whether `pulumi login` left credentials with a current backend in PULUMI_HOME. */
+function loggedIn(): boolean {
+  const home = process.env.PULUMI_HOME ?? path.join(process.env.HOME ?? "", ".pulumi");
+  try {
+    const creds = JSON.parse(fs.readFileSync(path.join(home, "credentials.json"), "utf8"));
+    return typeof creds.current === "string" && creds.current !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** Each stack's backend, or an Error listing every stack that has none. */
+function chooseBackends(stacks: FleetStack[]): Map<string, BackendChoice> {
+  const facts = {
+    root: ROOT,
+    demoStateExists: fs.existsSync(path.join(ROOT, ".local", "state")),
+    loggedIn: loggedIn(),
+  };
+  const chosen = new Map<string, BackendChoice>();
+  const errors: string[] = [];
+  for (const { stack } of stacks) {
+    const choice = chooseBackend(stack, process.env, facts);
+    if ("error" in choice) errors.push(choice.error);
+    else chosen.set(stack, choice);
+  }
+  if (errors.length > 0) throw new Error(errors.join("\n"));
+  return chosen;
+}
+
 async function runOne(
   op: FleetOp,
   stackName: string,
+  backend: BackendChoice,
   width: number,
   policyPacks: string[],
 ): Promise<FleetRow> {
@@ -64,7 +97,13 @@ async function runOne(
   const onEvent = (e: EngineEvent) => {
     if (e.summaryEvent) changes = { ...e.summaryEvent.resourceChanges };
   };
-  const common = { onOutput: out.push, onError: err.push, onEvent, color: "never" as const };
+  const common = {
+    onOutput: out.push,
+    onError: err.push,
+    onEvent,
+    color: "never" as const,
+    configFile: backend.configFile,
+  };
   const row = (extra: Partial<FleetRow>): FleetRow => ({
     stack: stackName,
     op,
@@ -74,7 +113,10 @@ async function runOne(
     ...extra,
   });
   try {
-    const stack = await LocalWorkspace.selectStack({ stackName, workDir: ROOT });
+    const stack = await LocalWorkspace.selectStack(
+      { stackName, workDir: ROOT },
+      { envVars: backend.envVars },
+    );
     if (op === "preview") {
       const r = await stack.preview({ ...common, policyPacks });
       changes = { ...r.changeSummary };
@@ -122,6 +164,7 @@ async function main(): Promise<number> {
   const stacks = chooseStacks(args);
   if (stacks.length === 0)
     throw new Error("no stack to run: add a Pulumi.<stack>.yaml or use --stacks.");
+  const backends = chooseBackends(stacks);
   const waves = planWaves(args.op, stacks);
   // The policy pack gates preview and up, as in the pipelines (`--policy-pack policy`).
   const policyPacks = args.policy && fs.existsSync(POLICY) && args.op !== "drift" ? [POLICY] : [];
@@ -145,7 +188,9 @@ async function main(): Promise<number> {
       continue;
     }
     rows.push(
-      ...(await runPool(wave, args.concurrency, (s) => runOne(args.op, s, width, policyPacks))),
+      ...(await runPool(wave, args.concurrency, (s) =>
+        runOne(args.op, s, backends.get(s)!, width, policyPacks),
+      )),
     );
   }
   process.stdout.write(`\n${formatText(rows)}${verdict(rows).replace(/\*\*/g, "")}\n`);

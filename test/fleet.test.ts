@@ -10,7 +10,7 @@ import {
   parseFleetArgs,
   planWaves,
   runPool,
-} from "../lib/fleet";
+} from "../scripts/lib/fleet";
 
 describe("parseFleetArgs", () => {
   test.each<[string[], object]>([
