@@ -4,7 +4,7 @@ module.exports = {
   roots: ["<rootDir>/test/integration"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   testTimeout: 15 * 60 * 1000,
   maxWorkers: 1,
