@@ -1,65 +1,214 @@
 /**
- * `npm run render`: the reviewable artefacts of both example stamps, written without cloud access
- * or secrets.
+ * `npm run render`: the reviewable artefacts of the example stacks, written without cloud access
+ * or secrets. Every test renders into its own temporary directory (never the repository's out/)
+ * and reads back what it asserts.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { SECRET_PLACEHOLDER } from "../lib/apiModel";
+import { parse } from "yaml";
+import { type ApiModel, SECRET_PLACEHOLDER } from "../lib/apiModel";
+import { ngfValues } from "../lib/ingress";
+import {
+  clusterSpecOfApiModel,
+  DEFAULT_OUT_DIR,
+  parseArgs,
+  render,
+  SSH_KEY_MARKER,
+} from "../scripts/render";
 import { ROOT } from "./stackFiles";
+import { stampConfig } from "./stampConfigs";
 
-const out = (stack: string, file: string) =>
-  fs.readFileSync(path.join(ROOT, "out", stack, file), "utf8");
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-render-"));
+});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-beforeAll(() => {
-  for (const stack of ["seattle", "munich"])
-    fs.rmSync(path.join(ROOT, "out", stack), { recursive: true, force: true });
-  execFileSync(
-    process.execPath,
-    ["-r", "./scripts/ts-register.js", "scripts/render.ts", "seattle", "munich"],
-    {
+const read = (stack: string, file: string) => fs.readFileSync(path.join(tmp, stack, file), "utf8");
+const files = (stack: string) => fs.readdirSync(path.join(tmp, stack)).sort();
+
+/** The `secure:` values of a stack file: none of them may reach a rendered file. */
+function secureValues(stack: string): string[] {
+  const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  return Object.values<unknown>(doc.config)
+    .filter((v): v is { secure: string } => !!v && typeof v === "object" && "secure" in v)
+    .map((v) => v.secure);
+}
+
+describe.each(["seattle", "munich"] as const)("%s", (stack) => {
+  const config = stampConfig(stack);
+
+  test("writes exactly the reviewable files and returns their paths", () => {
+    const written = render(stack, tmp);
+    const expected = [
+      "apimodel.json",
+      "cloud-init.yaml",
+      "plan.md",
+      "values-fluent-bit.json",
+      "values-nginx-gateway-fabric.json",
+    ];
+    expect(config.monitoring.mode).toBe("fluentBit");
+    expect(files(stack)).toEqual(expected);
+    expect([...written].sort()).toEqual(expected.map((f) => path.join(tmp, stack, f)));
+  });
+
+  test("no secret of the stack file and no key material in any file; placeholders instead", () => {
+    render(stack, tmp);
+    const secrets = secureValues(stack);
+    expect(secrets.length).toBeGreaterThanOrEqual(2);
+    for (const file of files(stack)) {
+      const text = read(stack, file);
+      for (const s of secrets)
+        expect({ file, leaks: text.includes(s) }).toEqual({ file, leaks: false });
+      expect({ file, text }).toEqual({
+        file,
+        text: expect.not.stringMatching(/PRIVATE KEY|BEGIN CERTIFICATE|\[secret\]/),
+      });
+    }
+    const model = read(stack, "apimodel.json");
+    expect(JSON.parse(model).properties.servicePrincipalProfile.secret).toBe(SECRET_PLACEHOLDER);
+    expect(model.split(SECRET_PLACEHOLDER)).toHaveLength(2); // there and nowhere else
+    expect(JSON.parse(model).properties.linuxProfile.ssh.publicKeys).toEqual([
+      { keyData: SSH_KEY_MARKER },
+    ]);
+    // The log agent's client secret is an environment reference filled from a Kubernetes Secret.
+    const fluentBit = read(stack, "values-fluent-bit.json");
+    expect(fluentBit).toContain("${AZ_CLIENT_SECRET}");
+    expect(fluentBit).toContain("<from the global stack: logsIngestionRuleId>");
+  });
+
+  test("the cluster definition carries the stack's cluster config", () => {
+    render(stack, tmp);
+    const model = JSON.parse(read(stack, "apimodel.json"));
+    expect(model.location).toBe(stack);
+    expect(model.location).toBe(config.azureStack.location);
+    expect(clusterSpecOfApiModel(model)).toEqual({
+      location: config.azureStack.location,
+      dnsPrefix: config.cluster.dnsPrefix,
+      masterCount: config.cluster.masterCount,
+      kubernetesVersion: config.cluster.kubernetesVersion,
+      networkPlugin: config.cluster.networkPlugin,
+      pools: config.cluster.pools.map(({ name, count, vmSize }) => ({ name, count, vmSize })),
+    });
+    expect(model.properties.orchestratorProfile.orchestratorRelease).toBe(
+      config.cluster.kubernetesVersion.split(".").slice(0, 2).join("."),
+    );
+    expect(model.properties.servicePrincipalProfile.clientId).toBe(config.azureStack.clientId);
+  });
+
+  test("cloud-init pins the helper's downloads; the Helm values follow the ingress config", () => {
+    render(stack, tmp);
+    const cloudInit = read(stack, "cloud-init.yaml");
+    expect(cloudInit).toMatch(/^#cloud-config\n/);
+    for (const d of [config.helperVm.aksEngine, config.helperVm.kubectl]) {
+      expect(cloudInit).toContain(d.url);
+      expect(cloudInit).toContain(d.sha256);
+    }
+    const ngf = JSON.parse(read(stack, "values-nginx-gateway-fabric.json"));
+    expect(ngf).toEqual(ngfValues(config.ingress));
+    expect(ngf.nginxGateway.image.tag).toBe(config.ingress.chartVersion);
+    expect(ngf.nginx.image.tag).toBe(config.ingress.chartVersion);
+    expect(ngf.nginx.service.type).toBe("LoadBalancer");
+  });
+
+  test("a first render plans a deploy; a second one in the same directory plans nothing", () => {
+    render(stack, tmp);
+    expect(read(stack, "plan.md")).toBe(
+      `# ${stack}: cluster plan against the previous render (none: first deploy)\n\n` +
+        "- deploy the cluster (aks-engine-azurestack deploy)\n",
+    );
+    render(stack, tmp);
+    expect(read(stack, "plan.md")).toBe(
+      `# ${stack}: cluster plan against the previous render\n\n- no cluster action\n`,
+    );
+  });
+});
+
+test("the plan is made against the previous render: upgrade and scale, or a refusal", () => {
+  const config = stampConfig("seattle");
+  const [major, minor] = config.cluster.kubernetesVersion.split(".").map(Number);
+  const previousVersion = `${major}.${minor - 1}.0`;
+  const pool = config.cluster.pools[0];
+  const editPrevious = (edit: (m: ApiModel) => void) => {
+    const file = path.join(tmp, "seattle", "apimodel.json");
+    const model = JSON.parse(fs.readFileSync(file, "utf8"));
+    edit(model);
+    fs.writeFileSync(file, JSON.stringify(model));
+  };
+  render("seattle", tmp);
+  editPrevious((m) => {
+    m.properties.orchestratorProfile.orchestratorVersion = previousVersion;
+    m.properties.agentPoolProfiles[0].count = pool.count + 2;
+  });
+  render("seattle", tmp);
+  expect(read("seattle", "plan.md")).toBe(
+    "# seattle: cluster plan against the previous render\n\n" +
+      `- upgrade to ${config.cluster.kubernetesVersion}: Kubernetes ${previousVersion} -> ` +
+      `${config.cluster.kubernetesVersion} (aks-engine-azurestack upgrade)\n` +
+      `- scale pool ${pool.name} from ${pool.count + 2} to ${pool.count} nodes (aks-engine-azurestack scale)\n`,
+  );
+  editPrevious((m) => {
+    m.properties.masterProfile.count = 5;
+  });
+  render("seattle", tmp);
+  expect(read("seattle", "plan.md")).toBe(
+    "# seattle: cluster plan against the previous render\n\n" +
+      `- REFUSED: cluster.masterCount: 5 -> ${config.cluster.masterCount} cannot change in place; ` +
+      `aks-engine cannot add or remove masters of a deployed cluster (keep 5)\n`,
+  );
+});
+
+test("a global stack gets a note, not a cluster definition", () => {
+  render("global", tmp);
+  expect(files("global")).toEqual(["README.txt"]);
+  expect(read("global", "README.txt")).toBe(
+    "Stack global is of kind global: no cluster definition or cloud-init to render.\n",
+  );
+});
+
+test.each<[string[], ReturnType<typeof parseArgs>]>([
+  [["seattle"], { stacks: ["seattle"], outDir: path.join(ROOT, "out") }],
+  [["seattle", "munich"], { stacks: ["seattle", "munich"], outDir: DEFAULT_OUT_DIR }],
+  [["--out", "/tmp/x", "seattle"], { stacks: ["seattle"], outDir: "/tmp/x" }],
+  [["seattle", "--out=/tmp/y"], { stacks: ["seattle"], outDir: "/tmp/y" }],
+  [["seattle", "--out"], "--out needs a directory"],
+  [["--verbose", "seattle"], "unknown option --verbose"],
+  [[], "no stack given"],
+])("command line %j", (args, parsed) => {
+  expect(parseArgs(args)).toEqual(parsed);
+});
+
+describe("the script", () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ["-r", "./scripts/ts-register.js", "scripts/render.ts", ...args], {
       cwd: ROOT,
       encoding: "utf8",
-    },
-  );
-});
+    });
 
-test.each(["seattle", "munich"])(
-  "%s: apimodel.json, cloud-init.yaml and plan.md, secrets as placeholders",
-  (stack) => {
-    const model = JSON.parse(out(stack, "apimodel.json"));
-    expect(model.location).toBe(stack);
-    expect(model.properties.servicePrincipalProfile.secret).toBe(SECRET_PLACEHOLDER);
-    expect(model.properties.linuxProfile.ssh.publicKeys[0].keyData).toMatch(
-      /generated by @pulumi\/tls/,
+  test("--out writes there and says what it wrote", () => {
+    const r = run("--out", tmp, "seattle");
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(r.stdout.trim().split("\n")).toEqual(
+      [
+        "apimodel.json",
+        "cloud-init.yaml",
+        "values-nginx-gateway-fabric.json",
+        "values-fluent-bit.json",
+        "plan.md",
+      ].map((f) => `wrote ${path.join(tmp, "seattle", f)}`),
     );
-    expect(out(stack, "cloud-init.yaml")).toMatch(/^#cloud-config\n/);
-    expect(out(stack, "plan.md")).toContain("deploy the cluster (aks-engine-azurestack deploy)");
-    expect(JSON.parse(out(stack, "values-nginx-gateway-fabric.json"))).toBeInstanceOf(Object);
-    const fluentBit = out(stack, "values-fluent-bit.json");
-    expect(fluentBit).toContain("<from the global stack: logsIngestionRuleId>");
-    expect(fluentBit).toContain("${AZ_CLIENT_SECRET}");
-  },
-);
+    expect(files("seattle")).toHaveLength(5);
+  });
 
-test("a second render plans no cluster action", () => {
-  execFileSync(
-    process.execPath,
-    ["-r", "./scripts/ts-register.js", "scripts/render.ts", "seattle"],
-    { cwd: ROOT },
-  );
-  expect(out("seattle", "plan.md")).toContain("- no cluster action");
-});
-
-test("an unknown stack is an error with exit code 1", () => {
-  expect(() =>
-    execFileSync(
-      process.execPath,
-      ["-r", "./scripts/ts-register.js", "scripts/render.ts", "nowhere"],
-      {
-        cwd: ROOT,
-        stdio: "pipe",
-      },
-    ),
-  ).toThrow(/no stack file Pulumi\.nowhere\.yaml/);
+  test("an unknown stack is an error with exit code 1; no stack is a usage error (2)", () => {
+    const unknown = run("--out", tmp, "nowhere");
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe("nowhere: no stack file Pulumi.nowhere.yaml\n");
+    expect(fs.readdirSync(tmp)).toEqual([]);
+    const none = run();
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain("no stack given\nusage: npm run render -- [--out <dir>] <stack>");
+  });
 });
