@@ -5,6 +5,7 @@
 #   scripts/local-cluster.sh nodes | add-node NAME [master|agent] [VERSION] | remove-node NAME
 #   scripts/local-cluster.sh set-node-version NAME|--all VERSION
 #   scripts/local-cluster.sh kubectl ARGS...
+#   scripts/local-cluster.sh manifests DIR     (what start would create, written to DIR)
 #
 # Real etcd, kube-apiserver, kube-controller-manager and kube-scheduler (built from Go modules by
 # toolchain/build.sh) run as local processes on 127.0.0.1, started by `kwokctl --runtime binary`;
@@ -31,7 +32,9 @@ kwok_port=${ASHK8S_KWOK_PORT:-16247}
 
 master_count=${ASHK8S_MASTER_COUNT:-3}
 worker_count=${ASHK8S_WORKER_COUNT:-3}
-node_version=${ASHK8S_NODE_VERSION:-v1.34.4}
+# Nodes report the version of the control plane built from toolchain/modules/kubernetes (its go.mod
+# is the one pin), unless told otherwise.
+node_version=${ASHK8S_NODE_VERSION:-$(sed -n 's/^require k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' "$root/toolchain/modules/kubernetes/go.mod")}
 node_pool=${ASHK8S_NODE_POOL:-linuxpool}
 node_cpu=${ASHK8S_NODE_CPU:-4}
 node_memory=${ASHK8S_NODE_MEMORY:-16Gi}
@@ -53,9 +56,9 @@ die() {
 
 usage() {
   if [ "${1:-0}" -eq 0 ]; then
-    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   else
-    sed -n '4,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}/usage: /' >&2
+    sed -n '4,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}/usage: /' >&2
   fi
   exit "${1:-0}"
 }
@@ -202,339 +205,79 @@ settings() {
     "$name" "$apiserver_port" "$etcd_port" "$etcd_peer_port" "$controller_manager_port" "$scheduler_port" "$kwok_port"
 }
 
-# kwokctl configuration: local binaries only (no download), fixed ports, 127.0.0.1, RBAC and the
-# default admission plugins (DefaultStorageClass, ServiceAccount, ...), plus our extra KWOK stages.
-write_kwokctl_config() {
-  mkdir -p "$state"
-  cat >"$state/kwokctl.yaml" <<EOF
-apiVersion: config.kwok.x-k8s.io/v1alpha1
-kind: KwokctlConfiguration
-options:
-  runtime: binary
-  bindAddress: 127.0.0.1
-  kubeApiserverPort: $apiserver_port
-  etcdPort: $etcd_port
-  etcdPeerPort: $etcd_peer_port
-  kubeControllerManagerPort: $controller_manager_port
-  kubeSchedulerPort: $scheduler_port
-  kwokControllerPort: $kwok_port
-  kubeAuthorization: true
-  kubeAdmission: true
-  quietPull: true
-  etcdBinary: $bin/etcd
-  kubeApiserverBinary: $bin/kube-apiserver
-  kubeControllerManagerBinary: $bin/kube-controller-manager
-  kubeSchedulerBinary: $bin/kube-scheduler
-  kubectlBinary: $bin/kubectl
-  kwokControllerBinary: $bin/kwok
-  etcdctlBinary: $bin/etcdctl
-componentsPatches:
-- name: kube-apiserver
-  extraArgs:
-  - key: service-cluster-ip-range
-    value: $service_cidr
-- name: kwok-controller
-  extraArgs:
-  - key: config
-    value: $state/stages.yaml
-EOF
-  write_stages
+# Static manifests live next to this script; values are filled into their __NAME__ placeholders by
+# render, after check_settings has validated every one of them.
+templates="$root/scripts/local-cluster"
+
+# Refuses settings that are not what they claim to be before anything is written or started: every
+# value below ends up in a YAML document or a JSON patch.
+check_settings() {
+  local problems="" v
+  want() { # want VARIABLE VALUE REGEX DESCRIPTION
+    [[ $2 =~ $3 ]] || problems+=$'\n'"  $1='$2': $4"
+  }
+  for v in "APISERVER_PORT:$apiserver_port" "ETCD_PORT:$etcd_port" "ETCD_PEER_PORT:$etcd_peer_port" \
+    "CONTROLLER_MANAGER_PORT:$controller_manager_port" "SCHEDULER_PORT:$scheduler_port" "KWOK_PORT:$kwok_port"; do
+    want "ASHK8S_${v%%:*}" "${v#*:}" '^[1-9][0-9]{0,4}$' "a TCP port number"
+  done
+  want ASHK8S_MASTER_COUNT "$master_count" '^[1-9]$' "a number of masters, 1-9"
+  want ASHK8S_WORKER_COUNT "$worker_count" '^([0-9]|[1-4][0-9])$' "a number of agents, 0-49"
+  want ASHK8S_NODE_VERSION "$node_version" '^v[0-9]+\.[0-9]+\.[0-9]+$' "a Kubernetes version like v1.34.4"
+  want ASHK8S_NODE_POOL "$node_pool" '^[a-z][a-z0-9]{0,11}$' "an aks-engine pool name (^[a-z][a-z0-9]{0,11}$)"
+  want ASHK8S_NODE_CPU "$node_cpu" '^[1-9][0-9]{0,3}$' "a whole number of CPUs"
+  want ASHK8S_NODE_MEMORY "$node_memory" '^[1-9][0-9]{0,6}(Ki|Mi|Gi|Ti)$' "a memory quantity like 16Gi"
+  want ASHK8S_NODE_PODS "$node_pods" '^[1-9][0-9]{0,3}$' "a whole number of pods"
+  want ASHK8S_LB_IP_PREFIX "$lb_ip_prefix" '^(25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\.(25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\.$' \
+    "the first two octets of an IPv4 address with a trailing dot, like 172.30."
+  want ASHK8S_SERVICE_CIDR "$service_cidr" '^([0-9]{1,3}\.){3}[0-9]{1,3}/(1[2-9]|2[0-4])$' "an IPv4 CIDR, /12 to /24"
+  want ASHK8S_CLUSTER_NAME "$name" '^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$' "a DNS label"
+  want ASHK8S_START_TIMEOUT "$timeout" '^[1-9][0-9]{0,4}$' "seconds"
+  for v in "ASHK8S_TOOLCHAIN_BIN:$bin" "ASHK8S_CLUSTER_DIR:$state"; do
+    want "${v%%:*}" "${v#*:}" '^/[^"\\[:cntrl:]]*$' "an absolute path without quotes, backslashes or control characters"
+  done
+  [ -z "$problems" ] || die "invalid settings (nothing was started):$problems"
 }
 
-# Extra KWOK stages, loaded by the kwok controller next to kwokctl's default node and pod stages:
-# - a fake volume provisioner for StorageClass local-kwok (adapted from KWOK's kustomize/stage/volume):
-#   a PVC of that class gets a hostPath PV (never written to) created, bound and deleted with it;
-# - LoadBalancer Services get status.loadBalancer.ingress[0].ip = $lb_ip_prefix<last 2 octets of the
-#   clusterIP> (unique, as cluster IPs come from a /16), e.g. 10.0.12.34 -> 172.30.12.34;
-# - Ingresses get status.loadBalancer.ingress[0].ip = ${lb_ip_prefix}0.1 (10.0.0.1 is the
-#   `kubernetes` Service, never a LoadBalancer, so this address is not used by a Service).
-write_stages() {
-  cat >"$state/stages.yaml" <<'EOF'
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: local-kwok-pvc-provision
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: PersistentVolumeClaim
-  selector:
-    matchExpressions:
-    - cel:
-        expression: self.spec.storageClassName == 'local-kwok'
-    - cel:
-        expression: '!has(self.metadata.deletionTimestamp)'
-    - cel:
-        expression: '!has(self.spec.volumeName)'
-    - cel:
-        expression: self.status.phase != 'Bound'
-  steps:
-  - apply:
-      template: |
-        apiVersion: v1
-        kind: PersistentVolume
-        metadata:
-          name: pvc-{{ .metadata.uid }}
-          annotations:
-            pv.kubernetes.io/provisioned-by: kwok.x-k8s.io/volume
-        spec:
-          accessModes:
-          {{ YAML .spec.accessModes 2 }}
-          capacity:
-          {{ YAML .spec.resources.requests 2 }}
-          persistentVolumeReclaimPolicy: Delete
-          storageClassName: {{ .spec.storageClassName | Quote }}
-          volumeMode: {{ default "Filesystem" .spec.volumeMode | Quote }}
-          claimRef:
-            apiVersion: v1
-            kind: PersistentVolumeClaim
-            name: {{ .metadata.name | Quote }}
-            namespace: {{ .metadata.namespace | Quote }}
-            resourceVersion: {{ .metadata.resourceVersion | Quote }}
-            uid: {{ .metadata.uid | Quote }}
-          hostPath:
-            path: /tmp/local-kwok/pvc-{{ .metadata.uid }}
-            type: DirectoryOrCreate
-  - patch:
-      root: metadata
-      template: |
-        annotations:
-          pv.kubernetes.io/bind-completed: "yes"
-          pv.kubernetes.io/bound-by-controller: "yes"
-          volume.beta.kubernetes.io/storage-provisioner: kwok.x-k8s.io/volume
-          volume.kubernetes.io/storage-provisioner: kwok.x-k8s.io/volume
-  - patch:
-      root: spec
-      template: |
-        volumeName: pvc-{{ .metadata.uid }}
-  - patch:
-      root: status
-      subresource: status
-      template: |
-        phase: Bound
-        accessModes:
-        {{ YAML .spec.accessModes 1 }}
-        capacity:
-        {{ YAML .spec.resources.requests 1 }}
----
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: local-kwok-pv-bind
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: PersistentVolume
-  selector:
-    matchExpressions:
-    - cel:
-        expression: self.spec.storageClassName == 'local-kwok'
-    - cel:
-        expression: '!has(self.metadata.deletionTimestamp)'
-    - cel:
-        expression: has(self.spec.claimRef.name)
-    - cel:
-        expression: '!(self.status.phase in [''Bound'', ''Released'', ''Failed''])'
-  steps:
-  - patch:
-      root: status
-      subresource: status
-      template: |
-        phase: Bound
-        lastPhaseTransitionTime: {{ Now | Quote }}
----
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: local-kwok-pvc-delete
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: PersistentVolumeClaim
-  selector:
-    matchExpressions:
-    - cel:
-        expression: self.spec.storageClassName == 'local-kwok'
-    - cel:
-        expression: has(self.metadata.deletionTimestamp)
-    - cel:
-        expression: has(self.spec.volumeName)
-  steps:
-  - apply:
-      subresource: status
-      type: merge
-      template: |
-        apiVersion: v1
-        kind: PersistentVolume
-        metadata:
-          name: {{ .spec.volumeName | Quote }}
-        status:
-          phase: Released
----
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: local-kwok-pv-delete
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: PersistentVolume
-  selector:
-    matchExpressions:
-    - cel:
-        expression: self.spec.storageClassName == 'local-kwok'
-    - cel:
-        expression: '!has(self.metadata.deletionTimestamp)'
-    - cel:
-        expression: self.spec.persistentVolumeReclaimPolicy == 'Delete'
-    - cel:
-        expression: self.status.phase == 'Released'
-  steps:
-  - delete: true
----
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: service-load-balancer
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Service
-  selector:
-    matchExpressions:
-    - key: .spec.type
-      operator: In
-      values:
-      - LoadBalancer
-    - key: .metadata.deletionTimestamp
-      operator: DoesNotExist
-    - key: .status.loadBalancer.ingress
-      operator: DoesNotExist
-  steps:
-  - patch:
-      root: status
-      subresource: status
-      template: |
-        loadBalancer:
-          ingress:
-          {{ $ip := splitList "." .spec.clusterIP }}
-          - ip: {{ printf "LB_IP_PREFIX%s.%s" (index $ip 2) (index $ip 3) | Quote }}
-            ipMode: VIP
----
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: ingress-load-balancer
-spec:
-  resourceRef:
-    apiGroup: networking.k8s.io/v1
-    kind: Ingress
-  selector:
-    matchExpressions:
-    - key: .metadata.deletionTimestamp
-      operator: DoesNotExist
-    - key: .status.loadBalancer.ingress
-      operator: DoesNotExist
-  steps:
-  - patch:
-      root: status
-      subresource: status
-      template: |
-        loadBalancer:
-          ingress:
-          - ip: "LB_IP_PREFIX0.1"
-EOF
-  sed -i "s/LB_IP_PREFIX/$lb_ip_prefix/g" "$state/stages.yaml"
+# Prints a template with each __KEY__ replaced by its value (pairs of arguments) and full-line
+# comments dropped; fails on a placeholder left unfilled. The replacement is quoted, so bash never
+# treats & or \ in a value specially (and the values were validated anyway).
+render() {
+  local file=$templates/$1 text
+  shift
+  text=$(grep -v '^[[:space:]]*#' "$file")
+  while [ $# -gt 1 ]; do
+    text=${text//"__${1}__"/"$2"}
+    shift 2
+  done
+  if [[ $text =~ __[A-Z_]+__ ]]; then die "template $file: placeholder ${BASH_REMATCH[0]} not filled"; fi
+  printf '%s\n' "$text"
+}
+
+write_kwokctl_config() {
+  mkdir -p "$state"
+  render kwokctl.yaml APISERVER_PORT "$apiserver_port" ETCD_PORT "$etcd_port" \
+    ETCD_PEER_PORT "$etcd_peer_port" CONTROLLER_MANAGER_PORT "$controller_manager_port" \
+    SCHEDULER_PORT "$scheduler_port" KWOK_PORT "$kwok_port" BIN "$bin" \
+    SERVICE_CIDR "$service_cidr" STAGES_FILE "$state/stages.yaml" >"$state/kwokctl.yaml"
+  render stages.yaml LB_IP_PREFIX "$lb_ip_prefix" >"$state/stages.yaml"
 }
 
 # A Node object as aks-engine-azurestack would register it; KWOK keeps it Ready.
 node_manifest() {
-  local node=$1 role=$2 version=$3 pod_cidr=$4 ip=${5:-}
-  local role_labels taints="" addresses=""
+  local node=$1 role=$2 version=$3 pod_cidr=$4 ip=$5 label_key label_value taints
+  [[ $node =~ ^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$ ]] || die "node name '$node': use a DNS name (lowercase letters, digits, '-', '.')"
+  [[ $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "version '$version': use a Kubernetes version like v1.34.4"
   case "$role" in
     master | control-plane)
-      role_labels='    kubernetes.io/role: master
-    kubernetes.azure.com/role: master
-    node-role.kubernetes.io/master: ""
-    node-role.kubernetes.io/control-plane: ""'
-      taints='  taints:
-  - key: node-role.kubernetes.io/control-plane
-    effect: NoSchedule'
+      role=master label_key=node-role.kubernetes.io/control-plane label_value=""
+      taints='[{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]'
       ;;
-    agent | worker)
-      role_labels="    kubernetes.io/role: agent
-    kubernetes.azure.com/role: agent
-    node-role.kubernetes.io/agent: \"\"
-    agentpool: $node_pool"
-      ;;
+    agent | worker) role=agent label_key=agentpool label_value=$node_pool taints='[]' ;;
     *) die "unknown role '$role' (master or agent)" ;;
   esac
-  if [ -n "$ip" ]; then
-    addresses="  addresses:
-  - type: InternalIP
-    address: $ip
-  - type: Hostname
-    address: $node"
-  fi
-  cat <<EOF
-apiVersion: v1
-kind: Node
-metadata:
-  name: $node
-  annotations:
-    kwok.x-k8s.io/node: fake
-    node.alpha.kubernetes.io/ttl: "0"
-  labels:
-    type: kwok
-    kubernetes.io/hostname: $node
-    kubernetes.io/os: linux
-    kubernetes.io/arch: amd64
-    beta.kubernetes.io/os: linux
-    beta.kubernetes.io/arch: amd64
-    node.kubernetes.io/instance-type: Standard_D4s_v3
-    topology.kubernetes.io/region: local
-$role_labels
-spec:
-  podCIDR: $pod_cidr
-  podCIDRs:
-  - $pod_cidr
-$taints
-status:
-$addresses
-  allocatable:
-    cpu: "$node_cpu"
-    memory: $node_memory
-    pods: "$node_pods"
-    ephemeral-storage: 100Gi
-  capacity:
-    cpu: "$node_cpu"
-    memory: $node_memory
-    pods: "$node_pods"
-    ephemeral-storage: 100Gi
-  nodeInfo:
-    architecture: amd64
-    operatingSystem: linux
-    osImage: Ubuntu 22.04.5 LTS
-    kernelVersion: 5.15.0-kwok
-    containerRuntimeVersion: containerd://1.7.27
-    kubeletVersion: $version
-    kubeProxyVersion: $version
-EOF
-}
-
-storage_class_manifest() {
-  cat <<'EOF'
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: local-kwok
-  annotations:
-    storageclass.kubernetes.io/is-default-class: "true"
-provisioner: kwok.x-k8s.io/volume
-reclaimPolicy: Delete
-volumeBindingMode: Immediate
-allowVolumeExpansion: true
-EOF
+  render node.yaml NODE "$node" ROLE "$role" ROLE_LABEL_KEY "$label_key" \
+    ROLE_LABEL_VALUE "$label_value" POD_CIDR "$pod_cidr" TAINTS "$taints" IP "$ip" \
+    CPU "$node_cpu" MEMORY "$node_memory" PODS "$node_pods" VERSION "$version"
 }
 
 wait_nodes_ready() {
@@ -556,7 +299,7 @@ wait_nodes_ready() {
 seed() {
   local i manifests=""
   log "creating StorageClass local-kwok (default) and $master_count master + $worker_count agent KWOK nodes ($node_version)"
-  manifests=$(storage_class_manifest)
+  manifests=$(render storage-class.yaml)
   for ((i = 0; i < master_count; i++)); do
     manifests+=$'\n---\n'$(node_manifest "k8s-master-00000000-$i" master "$node_version" "10.244.$i.0/24" "10.240.255.$((5 + i))")
   done
@@ -761,6 +504,8 @@ cmd_set_node_version() {
   [ $# -eq 2 ] || usage 2
   need_running
   local target=$1 version=$2 n nodes
+  [[ $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "version '$version': use a Kubernetes version like v1.34.4"
+  [[ $target == --all || $target =~ ^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$ ]] || die "node name '$target': use a DNS name or --all"
   if [ "$target" = "--all" ]; then nodes=$(k get nodes -o name); else nodes="node/$target"; fi
   for n in $nodes; do
     k patch "$n" --subresource=status --type=merge \
@@ -768,9 +513,22 @@ cmd_set_node_version() {
   done
 }
 
+# Writes what start would create (kwokctl config, stages, StorageClass, one master and one agent
+# Node) into DIR without starting anything: for review and for the tests.
+cmd_manifests() {
+  [ $# -eq 1 ] || usage 2
+  local out=$1
+  mkdir -p "$out"
+  state=$out write_kwokctl_config
+  render storage-class.yaml >"$out/storage-class.yaml"
+  node_manifest k8s-master-00000000-0 master "$node_version" 10.244.0.0/24 10.240.255.5 >"$out/node-master.yaml"
+  node_manifest "k8s-$node_pool-00000000-0" agent "$node_version" 10.244.3.0/24 10.240.0.4 >"$out/node-agent.yaml"
+}
+
 main() {
   local cmd=${1:-}
   [ $# -gt 0 ] && shift
+  case "$cmd" in -h | --help | help | "") ;; *) check_settings ;; esac
   case "$cmd" in
     start) cmd_start ;;
     stop) cmd_stop ;;
@@ -782,6 +540,7 @@ main() {
     remove-node) cmd_remove_node "$@" ;;
     set-node-version) cmd_set_node_version "$@" ;;
     kubectl) need_running && k "$@" ;;
+    manifests) cmd_manifests "$@" ;;
     -h | --help | help) usage 0 ;;
     *) usage 2 ;;
   esac
