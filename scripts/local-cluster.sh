@@ -63,6 +63,10 @@ usage() {
   exit "${1:-0}"
 }
 
+# Settings validation and manifest rendering; port conflict checks (both use the settings above).
+source "$root/scripts/local-cluster/manifests.sh"
+source "$root/scripts/local-cluster/ports.sh"
+
 external_mode() { [ -n "$external_kubeconfig" ]; }
 
 # The binaries come from toolchain/build.sh (content-addressed cache; a no-op when already built).
@@ -127,51 +131,6 @@ stray_pids() {
   done < <(ps -eo pid=,args=)
 }
 
-# Prints "pid args" of the process listening on 127.0.0.1:$1 (or any address), nothing when free.
-port_holder() {
-  local line pid
-  line=$(ss -Hltnp "sport = :$1" 2>/dev/null | head -n 1) || return 0
-  [ -n "$line" ] || return 0
-  pid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<<"$line")
-  if [ -n "$pid" ]; then
-    echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
-  else
-    echo "? (owner not visible to this user)"
-  fi
-}
-
-# Refuses to start when a port of this cluster is taken by a process that is not one of ours,
-# naming the process and, when it is another checkout's local control plane, that checkout and
-# how to stop it (instead of a raw "bind: address already in use" from deep inside kube-apiserver).
-check_ports_free() {
-  command -v ss >/dev/null || return 0 # no iproute2: kube-apiserver's own error will have to do
-  local ours port label holder pid args other problems=""
-  ours=" $(running_components | awk '{print $2}' | tr '\n' ' ') "
-  for port in "apiserver:$apiserver_port" "etcd:$etcd_port" "etcd-peer:$etcd_peer_port" \
-    "controller-manager:$controller_manager_port" "scheduler:$scheduler_port" "kwok:$kwok_port"; do
-    label=${port%%:*} port=${port#*:}
-    holder=$(port_holder "$port")
-    [ -n "$holder" ] || continue
-    pid=${holder%% *} args=${holder#* }
-    [[ $ours == *" $pid "* ]] && continue
-    problems+=$'\n'"  port $port ($label) is in use by pid $pid: $args"
-    case "$args" in
-      */.local/cluster/kwok/clusters/*) other=${args%%/.local/cluster/kwok/clusters/*} ;;
-    esac
-  done
-  [ -n "$problems" ] || return 0
-  log "error: cannot start the local control plane: its ports are taken$problems"
-  if [ -n "${other:-}" ] && [ "$other" != "$root" ]; then
-    log "they belong to the local control plane of another checkout: $other"
-    log "stop it there with:  (cd '$other' && npm run demo:down)   or   '$other/scripts/local-cluster.sh' stop"
-  elif [ -n "${other:-}" ]; then
-    log "they belong to this checkout's own control plane, running from another state directory"
-  fi
-  log "or give this one other ports, e.g. ASHK8S_APISERVER_PORT=26443 ASHK8S_ETCD_PORT=26379 ASHK8S_ETCD_PEER_PORT=26380"
-  log "ASHK8S_CONTROLLER_MANAGER_PORT=26257 ASHK8S_SCHEDULER_PORT=26259 ASHK8S_KWOK_PORT=26247 (docs/local-cluster.md)"
-  exit 1
-}
-
 readyz() { "$bin/kubectl" --kubeconfig "$workdir/kubeconfig.yaml" get --raw /readyz >/dev/null 2>&1; }
 
 wait_readyz() {
@@ -203,81 +162,6 @@ write_kubeconfig() {
 settings() {
   printf 'name=%s apiserver=%s etcd=%s/%s controller-manager=%s scheduler=%s kwok=%s\n' \
     "$name" "$apiserver_port" "$etcd_port" "$etcd_peer_port" "$controller_manager_port" "$scheduler_port" "$kwok_port"
-}
-
-# Static manifests live next to this script; values are filled into their __NAME__ placeholders by
-# render, after check_settings has validated every one of them.
-templates="$root/scripts/local-cluster"
-
-# Refuses settings that are not what they claim to be before anything is written or started: every
-# value below ends up in a YAML document or a JSON patch.
-check_settings() {
-  local problems="" v
-  want() { # want VARIABLE VALUE REGEX DESCRIPTION
-    [[ $2 =~ $3 ]] || problems+=$'\n'"  $1='$2': $4"
-  }
-  for v in "APISERVER_PORT:$apiserver_port" "ETCD_PORT:$etcd_port" "ETCD_PEER_PORT:$etcd_peer_port" \
-    "CONTROLLER_MANAGER_PORT:$controller_manager_port" "SCHEDULER_PORT:$scheduler_port" "KWOK_PORT:$kwok_port"; do
-    want "ASHK8S_${v%%:*}" "${v#*:}" '^[1-9][0-9]{0,4}$' "a TCP port number"
-  done
-  want ASHK8S_MASTER_COUNT "$master_count" '^[1-9]$' "a number of masters, 1-9"
-  want ASHK8S_WORKER_COUNT "$worker_count" '^([0-9]|[1-4][0-9])$' "a number of agents, 0-49"
-  want ASHK8S_NODE_VERSION "$node_version" '^v[0-9]+\.[0-9]+\.[0-9]+$' "a Kubernetes version like v1.34.4"
-  want ASHK8S_NODE_POOL "$node_pool" '^[a-z][a-z0-9]{0,11}$' "an aks-engine pool name (^[a-z][a-z0-9]{0,11}$)"
-  want ASHK8S_NODE_CPU "$node_cpu" '^[1-9][0-9]{0,3}$' "a whole number of CPUs"
-  want ASHK8S_NODE_MEMORY "$node_memory" '^[1-9][0-9]{0,6}(Ki|Mi|Gi|Ti)$' "a memory quantity like 16Gi"
-  want ASHK8S_NODE_PODS "$node_pods" '^[1-9][0-9]{0,3}$' "a whole number of pods"
-  want ASHK8S_LB_IP_PREFIX "$lb_ip_prefix" '^(25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\.(25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\.$' \
-    "the first two octets of an IPv4 address with a trailing dot, like 172.30."
-  want ASHK8S_SERVICE_CIDR "$service_cidr" '^([0-9]{1,3}\.){3}[0-9]{1,3}/(1[2-9]|2[0-4])$' "an IPv4 CIDR, /12 to /24"
-  want ASHK8S_CLUSTER_NAME "$name" '^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$' "a DNS label"
-  want ASHK8S_START_TIMEOUT "$timeout" '^[1-9][0-9]{0,4}$' "seconds"
-  for v in "ASHK8S_TOOLCHAIN_BIN:$bin" "ASHK8S_CLUSTER_DIR:$state"; do
-    want "${v%%:*}" "${v#*:}" '^/[^"\\[:cntrl:]]*$' "an absolute path without quotes, backslashes or control characters"
-  done
-  [ -z "$problems" ] || die "invalid settings (nothing was started):$problems"
-}
-
-# Prints a template with each __KEY__ replaced by its value (pairs of arguments) and full-line
-# comments dropped; fails on a placeholder left unfilled. The replacement is quoted, so bash never
-# treats & or \ in a value specially (and the values were validated anyway).
-render() {
-  local file=$templates/$1 text
-  shift
-  text=$(grep -v '^[[:space:]]*#' "$file")
-  while [ $# -gt 1 ]; do
-    text=${text//"__${1}__"/"$2"}
-    shift 2
-  done
-  if [[ $text =~ __[A-Z_]+__ ]]; then die "template $file: placeholder ${BASH_REMATCH[0]} not filled"; fi
-  printf '%s\n' "$text"
-}
-
-write_kwokctl_config() {
-  mkdir -p "$state"
-  render kwokctl.yaml APISERVER_PORT "$apiserver_port" ETCD_PORT "$etcd_port" \
-    ETCD_PEER_PORT "$etcd_peer_port" CONTROLLER_MANAGER_PORT "$controller_manager_port" \
-    SCHEDULER_PORT "$scheduler_port" KWOK_PORT "$kwok_port" BIN "$bin" \
-    SERVICE_CIDR "$service_cidr" STAGES_FILE "$state/stages.yaml" >"$state/kwokctl.yaml"
-  render stages.yaml LB_IP_PREFIX "$lb_ip_prefix" >"$state/stages.yaml"
-}
-
-# A Node object as aks-engine-azurestack would register it; KWOK keeps it Ready.
-node_manifest() {
-  local node=$1 role=$2 version=$3 pod_cidr=$4 ip=$5 label_key label_value taints
-  [[ $node =~ ^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$ ]] || die "node name '$node': use a DNS name (lowercase letters, digits, '-', '.')"
-  [[ $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "version '$version': use a Kubernetes version like v1.34.4"
-  case "$role" in
-    master | control-plane)
-      role=master label_key=node-role.kubernetes.io/control-plane label_value=""
-      taints='[{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]'
-      ;;
-    agent | worker) role=agent label_key=agentpool label_value=$node_pool taints='[]' ;;
-    *) die "unknown role '$role' (master or agent)" ;;
-  esac
-  render node.yaml NODE "$node" ROLE "$role" ROLE_LABEL_KEY "$label_key" \
-    ROLE_LABEL_VALUE "$label_value" POD_CIDR "$pod_cidr" TAINTS "$taints" IP "$ip" \
-    CPU "$node_cpu" MEMORY "$node_memory" PODS "$node_pods" VERSION "$version"
 }
 
 wait_nodes_ready() {
