@@ -1,0 +1,4 @@
+/** The munich stack's resource graph and exports under mocks, against the committed snapshot. */
+import { snapshotProgram } from "./program";
+
+snapshotProgram("munich");

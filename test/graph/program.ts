@@ -1,0 +1,80 @@
+/**
+ * Evaluates the whole program (index.ts) for one shipped stack under graph mocks and snapshots the
+ * graph and the exports. One jest file per stack: the program module is evaluated once per file.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { MockOptions } from "../mocks";
+import { readStackFile } from "../stackFiles";
+import { stampMockOutputs } from "../stampMocks";
+import { installGraphMocks, resolveExports, sortedGraph } from "./graph";
+
+/** Fake secret values of the test configs (the snapshot holds only their hashes anyway). */
+const SECRET_VALUE = { stamp: "sp-secret-value", global: "client-secret-value" } as const;
+
+/** Mocks of the global stack's resources and invokes (as test/globalProgram.test.ts has them). */
+const GLOBAL_MOCKS: MockOptions = {
+  outputs: {
+    "azure-native:resources:ResourceGroup": (a) => ({ name: a.inputs.resourceGroupName }),
+    "azure-native:trafficmanager:Profile": (a) => ({
+      name: a.inputs.profileName,
+      dnsConfig: {
+        ...a.inputs.dnsConfig,
+        fqdn: `${a.inputs.dnsConfig.relativeName}.trafficmanager.net`,
+      },
+    }),
+    "azure-native:operationalinsights:Workspace": (a) => ({
+      name: `${a.name}1a2b3c`,
+      customerId: "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+    }),
+    "azure-native:monitor:DataCollectionEndpoint": (a) => ({
+      logsIngestion: { endpoint: `https://${a.name}-x1y2.westeurope-1.ingest.monitor.azure.com` },
+    }),
+    "azure-native:monitor:DataCollectionRule": () => ({
+      immutableId: "dcr-0123456789abcdef0123456789abcdef",
+    }),
+  },
+  invokes: {
+    "azure-native:operationalinsights:getSharedKeys": () => ({
+      primarySharedKey: "primary-shared-key",
+      secondarySharedKey: "secondary-shared-key",
+    }),
+    "azure-native:authorization:getClientConfig": () => ({
+      subscriptionId: "0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e",
+      tenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
+      clientId: "pipeline",
+      objectId: "pipeline",
+    }),
+  },
+};
+
+function mocksFor(stack: "seattle" | "munich" | "global" | "local"): MockOptions {
+  if (stack === "global") {
+    return { ...GLOBAL_MOCKS, ...readStackFile(stack, SECRET_VALUE.global), stack };
+  }
+  const { config, secretKeys } = readStackFile(stack, SECRET_VALUE.stamp);
+  if (stack === "local") {
+    // The local stack reads its kubeconfig file; only the file's content reaches the graph.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "graph-local-"));
+    const kubeconfig = path.join(dir, "kubeconfig");
+    fs.writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\n");
+    const key = "ash-ha-kubernetes:local";
+    config[key] = JSON.stringify({ ...JSON.parse(config[key]), kubeconfigPath: kubeconfig });
+    return { config, secretKeys, stack };
+  }
+  return { config, secretKeys, stack, outputs: stampMockOutputs(stack) };
+}
+
+export function snapshotProgram(stack: "seattle" | "munich" | "global" | "local") {
+  const { nodes, settled } = installGraphMocks(mocksFor(stack));
+
+  test(`the ${stack} graph and exports are unchanged`, async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exports = require("../../index") as Record<string, unknown>;
+    const resolved = await resolveExports(exports);
+    await settled();
+    expect(sortedGraph(nodes)).toMatchSnapshot("graph");
+    expect(resolved).toMatchSnapshot("exports");
+  });
+}
