@@ -69,14 +69,39 @@ source "$root/scripts/local-cluster/ports.sh"
 
 external_mode() { [ -n "$external_kubeconfig" ]; }
 
-# The binaries come from toolchain/build.sh (content-addressed cache; a no-op when already built).
+control_plane=(etcd etcdctl kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl)
+
+# Links an installed control plane (all of $control_plane on PATH, outside this checkout) into
+# .toolchain/system-bin; fails when one is missing.
+link_installed_control_plane() {
+  local path b found
+  path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -x -e "$root/.toolchain/bin" -e "$root/.toolchain/system-bin" | paste -sd: -)
+  for b in "${control_plane[@]}"; do
+    PATH=$path command -v "$b" >/dev/null || return 1
+  done
+  mkdir -p "$root/.toolchain/system-bin"
+  for b in "${control_plane[@]}"; do
+    found=$(PATH=$path command -v "$b")
+    ln -sfn "$found" "$root/.toolchain/system-bin/$b"
+  done
+}
+
+# The binaries: an installed control plane when kwokctl and friends are all on PATH (unless
+# ASHK8S_TOOLCHAIN=build), else toolchain/build.sh (content-addressed cache; a no-op when built).
 ensure_binaries() {
   local missing=() b
   if [ -z "${ASHK8S_TOOLCHAIN_BIN:-}" ]; then
-    log "checking the toolchain (toolchain/build.sh etcd kubernetes kwok; a cold build takes 10-30 min)"
-    "$root/toolchain/build.sh" etcd kubernetes kwok 2>&1 | sed 's/^/  /' >&2
+    if [ "${ASHK8S_TOOLCHAIN:-auto}" != build ] && link_installed_control_plane; then
+      bin=$root/.toolchain/system-bin
+      log "using the installed control plane on PATH (${control_plane[*]}); ASHK8S_TOOLCHAIN=build builds ours instead"
+    elif [ "${ASHK8S_TOOLCHAIN:-auto}" = system ]; then
+      die "ASHK8S_TOOLCHAIN=system, but not all of ${control_plane[*]} are installed on PATH"
+    else
+      log "checking the toolchain (toolchain/build.sh etcd kubernetes kwok; a cold build takes 10-30 min)"
+      "$root/toolchain/build.sh" etcd kubernetes kwok 2>&1 | sed 's/^/  /' >&2
+    fi
   fi
-  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl; do
+  for b in "${control_plane[@]}"; do
     [ -x "$bin/$b" ] || missing+=("$b")
   done
   [ ${#missing[@]} -eq 0 ] || die "missing binaries in $bin: ${missing[*]} (run toolchain/build.sh etcd kubernetes kwok)"

@@ -8,7 +8,14 @@ cd "$ASHK8S_ROOT"
 mkdir -p .toolchain
 cp Pulumi.yaml .toolchain/Pulumi.yaml.before
 cp package.json .toolchain/package.json.before
-pulumi install --no-plugins --no-dependencies --non-interactive >&2
+if [ "${ASHK8S_SDK_PLUGINS:-}" = download ]; then
+  # An installed CLI (toolchain/select.sh chose `system`): plugins and the Terraform provider are
+  # downloaded the normal way.
+  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=false PULUMI_DISABLE_REGISTRY_RESOLVE=false \
+    pulumi install --no-dependencies --non-interactive >&2
+else
+  pulumi install --no-plugins --no-dependencies --non-interactive >&2
+fi
 # pulumi install may re-serialise Pulumi.yaml (the packages entry is already there): keep ours.
 cp .toolchain/Pulumi.yaml.before Pulumi.yaml
 # Linking rewrites package.json's allowScripts when `npm pkg get` prints warnings (this machine's

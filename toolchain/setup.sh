@@ -1,15 +1,35 @@
 #!/usr/bin/env bash
-# `npm run toolchain`: builds the offline toolchain (toolchain/build.sh) and generates the
+# `npm run toolchain`: chooses the toolchain (toolchain/select.sh: the offline build from Go modules,
+# or a Pulumi CLI installed the normal way), builds or installs what it needs and generates the
 # @pulumi/azurestack SDK into sdks/azurestack from the `packages:` entry of Pulumi.yaml, the way
 # `pulumi install` does. Idempotent: a warm re-run only checks stamps and links.
 #
 #   toolchain/setup.sh            everything (CLI, plugins, local control plane, aks-engine)
 #   toolchain/setup.sh sdk        only what generating @pulumi/azurestack needs
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-cd "$ASHK8S_ROOT"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 started=$(date +%s)
+
+bash toolchain/select.sh
+source toolchain/env.sh
+
+if [ "$ASHK8S_TOOLCHAIN_MODE" = system ]; then
+  # The installed CLI generates the SDK the normal way: `pulumi install` downloads the
+  # terraform-provider plugin and the Terraform provider. The local control plane binaries are
+  # taken from PATH or built on first start (scripts/local-cluster.sh).
+  sdk_stamp=$( (cat Pulumi.yaml; pulumi version) | sha256sum | cut -c1-16)
+  if [ "$(cat sdks/azurestack/.ashk8s-stamp 2>/dev/null)" != "$sdk_stamp" ]; then
+    log "generating sdks/azurestack with the installed CLI (pulumi install)"
+    rm -rf sdks/azurestack
+    ASHK8S_SDK_PLUGINS=download bash toolchain/generate-sdk.sh
+    echo "$sdk_stamp" >sdks/azurestack/.ashk8s-stamp
+  else
+    log "sdks/azurestack is up to date"
+  fi
+  log "done in $(($(date +%s) - started)) s"
+  exit 0
+fi
 
 sdk_modules=(pulumi pulumi-language-nodejs pulumi-terraform-bridge terraform-provider-azurestack)
 if [ "${1:-all}" = sdk ]; then
