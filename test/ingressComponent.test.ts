@@ -1,9 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, Recorded, resolve } from "./mocks";
+import { installMocks, Recorded, resolve, settle } from "./mocks";
 
 const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 const SERVICE = "kubernetes:core/v1:Service";
 const reads: { name: string; id?: string }[] = [];
+/**
+ * The address in the read Service's status. It differs on purpose from the configured
+ * `loadBalancerIp` and from the Gateway's status address, so the public IP output can only pass by
+ * coming from the Service the component reads.
+ */
+const SERVICE_IP = "198.51.100.20";
 
 const recorded: Recorded[] = installMocks({
   outputs: {
@@ -15,7 +21,7 @@ const recorded: Recorded[] = installMocks({
       return {
         metadata: { name: "public-nginx", namespace: "nginx-gateway" },
         spec: { type: "LoadBalancer" },
-        status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } },
+        status: { loadBalancer: { ingress: [{ ip: SERVICE_IP }] } },
       };
     },
   },
@@ -73,7 +79,7 @@ beforeAll(async () => {
     { providers: { kubernetes: provider }, transformations: [spy] },
   );
   await resolve(component.publicIp);
-  await new Promise((res) => setTimeout(res, 50));
+  await settle();
 });
 
 test("registers namespace, CRDs, chart, Gateway and reads the provisioned Service", () => {
@@ -100,6 +106,18 @@ test("every Kubernetes resource and component uses the given provider", () => {
   }
 });
 
+test("every child, the read Service included, has the component as parent", () => {
+  const self = one("ash-ha-kubernetes:ingress:Ingress", "ingress");
+  const children = recorded.filter((x) => x.type.startsWith("kubernetes:"));
+  expect(children).toHaveLength(5);
+  for (const x of children) {
+    expect({ child: `${x.type} ${x.name}`, parent: x.parent }).toEqual({
+      child: `${x.type} ${x.name}`,
+      parent: self.urn,
+    });
+  }
+});
+
 test("the pinned Gateway API CRDs come first: the chart depends on them, the Gateway on the chart", () => {
   expect(inputs(one("kubernetes:yaml/v2:ConfigFile", "ingress-gateway-api-crds")).file).toBe(
     ingress.gatewayApiCrds,
@@ -121,16 +139,21 @@ test("the chart is pinned and its images carry the chart version", () => {
   expect(chart.values.nginx.image.tag).toBe("2.4.2");
 });
 
-test("exactly one LoadBalancer: one Gateway, data plane Service type LoadBalancer with the fixed IP, no Service created", () => {
+test("exactly one LoadBalancer: one Gateway, data plane Service type LoadBalancer with the fixed IP, no Service created", async () => {
   const chart = inputs(one("kubernetes:helm.sh/v4:Chart", "ingress-ngf"));
   expect(chart.values.nginx.service).toEqual({
     type: "LoadBalancer",
     loadBalancerIP: "203.0.113.7",
   });
   expect(recorded.filter((x) => x.type === GATEWAY)).toHaveLength(1);
-  // The only Service is the one read back, never one the program creates.
-  expect(declared.filter((d) => d.type === SERVICE).map((d) => d.opts.id)).toHaveLength(1);
-  expect(declared.find((d) => d.type === SERVICE)?.opts.id).toBeDefined();
+  // The only Service is the one read back (by the id the component derives from its namespace and
+  // the Gateway's name), never one the program creates.
+  expect(recorded.filter((x) => x.type === SERVICE).map((x) => [x.name, x.id])).toEqual([
+    ["ingress-lb", "nginx-gateway/public-nginx"],
+  ]);
+  const services = declared.filter((d) => d.type === SERVICE);
+  expect(services).toHaveLength(1);
+  expect((await resolve(services[0].opts.id)).value).toBe("nginx-gateway/public-nginx");
 });
 
 test("requests and limits on the control and data plane", () => {
@@ -170,7 +193,7 @@ test("the Gateway: class nginx, HTTP and HTTPS listeners with the hostname, wait
 });
 
 test("outputs: public IP from the Service status, gateway name and namespace", async () => {
-  expect((await resolve(component.publicIp)).value).toBe("203.0.113.7");
+  expect((await resolve(component.publicIp)).value).toBe(SERVICE_IP);
   expect((await resolve(component.gatewayName)).value).toBe("public");
   expect(component.gatewayNamespace).toBe("nginx-gateway");
   expect(component.serviceName).toBe("public-nginx");

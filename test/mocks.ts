@@ -4,13 +4,31 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-/** One registered resource as the engine would see it. */
+/** One registered (or read) resource as the engine would see it. */
 export interface Recorded {
   type: string;
   name: string;
+  /** The resource's URN, as the mock engine derives it (parent type chain, type, name). */
+  urn: string;
   inputs: Record<string, unknown>;
   provider?: string;
+  /** URN of the parent resource; undefined for a resource parented to the stack. */
   parent?: string;
+  /** The id of an existing resource to read (`X.get(...)`) or import; undefined for a new one. */
+  id?: string;
+}
+
+/** The part of the mock engine's monitor `installMocks` listens to. */
+interface MockRequest {
+  getParent(): string;
+  getType(): string;
+  getName(): string;
+}
+type MonitorMethod = (req: MockRequest, callback: (...args: unknown[]) => void) => unknown;
+interface MockMonitor {
+  registerResource: MonitorMethod;
+  readResource: MonitorMethod;
+  newUrn(parent: string, type: string, name: string): string;
 }
 
 export type InvokeHandler = (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
@@ -32,15 +50,26 @@ export interface MockOptions {
 /** Installs mocks and returns the live list of registered resources. */
 export function installMocks(options: MockOptions = {}): Recorded[] {
   const recorded: Recorded[] = [];
+  // Pulumi's MockResourceArgs carries no parent, but the request the mock monitor gets does: the
+  // monitor calls `newResource` synchronously, before its first await, so the request being
+  // handled is known there.
+  let request: MockRequest | undefined;
   pulumi.runtime.setMocks(
     {
       newResource(args) {
         const extra = options.outputs?.[args.type]?.(args) ?? {};
+        if (!request || request.getName() !== args.name) {
+          throw new Error(`test/mocks.ts: no engine request for ${args.type} ${args.name}`);
+        }
+        const parent = request.getParent() || undefined;
         recorded.push({
           type: args.type,
           name: args.name,
+          urn: monitor.newUrn(request.getParent(), args.type, args.name),
           inputs: args.inputs,
           provider: args.provider,
+          parent,
+          id: args.id || undefined,
         });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
       },
@@ -56,6 +85,19 @@ export function installMocks(options: MockOptions = {}): Recorded[] {
     options.stack ?? "test",
     options.preview ?? false,
   );
+  // The mock monitor setMocks installed (newResource above runs only once it handles a request).
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+  for (const method of ["registerResource", "readResource"] as const) {
+    const original = monitor[method].bind(monitor);
+    monitor[method] = (req, callback) => {
+      request = req;
+      try {
+        return original(req, callback);
+      } finally {
+        request = undefined;
+      }
+    };
+  }
   if (options.config) pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
   return recorded;
 }

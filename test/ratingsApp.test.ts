@@ -1,4 +1,4 @@
-import { installMocks, Recorded, resolve, unwrapSecret } from "./mocks";
+import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 
 const recorded: Recorded[] = installMocks({
   outputs: {
@@ -46,7 +46,7 @@ beforeAll(async () => {
   );
   await resolve(component.namespace);
   // Let every child registration reach the mocks.
-  await new Promise((res) => setTimeout(res, 50));
+  await settle();
 });
 
 test("registers the full graph with names derived from the component name", () => {
@@ -83,11 +83,24 @@ test("registers the full graph with names derived from the component name", () =
 });
 
 test("every Kubernetes resource uses the given provider and the component as parent", () => {
-  for (const x of recorded.filter(
+  const app = one("ash-ha-kubernetes:app:RatingsApp", "ratings");
+  expect(app.urn).toBe(
+    "urn:pulumi:test::ash-ha-kubernetes::ash-ha-kubernetes:app:RatingsApp::ratings",
+  );
+  const kubernetes = recorded.filter(
     (x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:"),
-  )) {
+  );
+  expect(kubernetes).toHaveLength(19);
+  for (const x of kubernetes) {
     expect(x.provider).toMatch(/pulumi:providers:kubernetes::test::/);
+    expect({ resource: `${x.type} ${x.name}`, parent: x.parent }).toEqual({
+      resource: `${x.type} ${x.name}`,
+      parent: app.urn,
+    });
   }
+  // The generated passwords belong to the component too.
+  for (const p of byType("pulumi-nodejs:dynamic/ash-ha-kubernetes:GeneratedPassword"))
+    expect(p.parent).toBe(app.urn);
 });
 
 test("every Service selects the pods of its workload", () => {
