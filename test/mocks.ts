@@ -91,8 +91,20 @@ export function installMocks(options: MockOptions = {}): Recorded[] {
     const original = monitor[method].bind(monitor);
     monitor[method] = (req, callback) => {
       request = req;
+      inFlight++;
+      let done = false;
+      const finish = () => {
+        if (!done) inFlight--;
+        done = true;
+      };
       try {
-        return original(req, callback);
+        return original(req, (...args: unknown[]) => {
+          finish();
+          callback(...args);
+        });
+      } catch (e) {
+        finish();
+        throw e;
       } finally {
         request = undefined;
       }
@@ -112,9 +124,20 @@ export async function resolve<T>(
   return { value, secret };
 }
 
-/** Waits until the engine has seen every registration started so far. */
+/** Registrations and reads the mock engine has received and not answered yet. */
+let inFlight = 0;
+
+/**
+ * Waits until the engine has answered every registration started so far and nothing new arrived
+ * for a few event-loop turns (work chained on an answer gets its turn). Fails instead of hanging
+ * when the program never goes quiet.
+ */
 export async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  for (let quiet = 0, turns = 0; quiet < 5; turns++) {
+    if (turns > 100_000) throw new Error("settle(): the mock engine never went quiet");
+    await new Promise((r) => setImmediate(r));
+    quiet = inFlight === 0 ? quiet + 1 : 0;
+  }
 }
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

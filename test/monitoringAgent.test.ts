@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, Recorded, resolve, unwrapSecret } from "./mocks";
+import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 
 const recorded: Recorded[] = installMocks();
 
@@ -98,7 +98,7 @@ beforeAll(async () => {
   );
   none = new MonitoringAgent("off", { monitoring: { ...base, mode: "none" }, stamp: "x" }, opts);
   await Promise.all([fluent, insights, none].map((c) => resolve(c.destination)));
-  await new Promise((res) => setTimeout(res, 50));
+  await settle();
 });
 
 describe("fluentBit", () => {

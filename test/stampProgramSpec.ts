@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_OUTPUTS } from "../lib/aksEngineProvider";
 import { GLOBAL_EXPORTS as GLOBAL, stampMockOutputs } from "./stampMocks";
-import { installMocks, Recorded, resolve, unwrapSecret } from "./mocks";
+import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 import { readStackFile } from "./stackFiles";
 
 const SP_SECRET = "sp-secret-value";
@@ -34,7 +34,7 @@ export function describeStampProgram(
   beforeAll(async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     outputs = require("../index");
-    await new Promise((r) => setTimeout(r, 200));
+    await settle();
   });
   const find = (type: string) => recorded.filter((r) => r.type === type);
   const one = (type: string) => {
