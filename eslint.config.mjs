@@ -1,6 +1,20 @@
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
+// lib/ and config/ are pure: no Pulumi runtime, processes or files (types from @pulumi/* are fine,
+// they vanish at compile time). Dynamic resources live in providers/, runtime glue in stacks/.
+// require() is refused everywhere by @typescript-eslint/no-require-imports, so imports are the door.
+const runtimeImports = {
+  group: ["@pulumi/*", "@pulumi/*/**"],
+  allowTypeImports: true,
+  message:
+    "pure code: resources and the Pulumi runtime belong in components/, providers/ or stacks/",
+};
+const ioImports = (modules) => ({
+  group: modules.flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]),
+  message: "pure code: processes, files and sockets belong in providers/ or scripts/",
+});
+
 export default tseslint.config(
   {
     ignores: [
@@ -25,6 +39,25 @@ export default tseslint.config(
       "@pulumi/no-output-in-template-literal": "error",
       "@pulumi/no-output-instance-in-template-literal": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["config/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        // config/ validates IP addresses with node:net's pure isIPv4/isIPv6.
+        { patterns: [runtimeImports, ioImports(["child_process", "fs"])] },
+      ],
+    },
+  },
+  {
+    files: ["lib/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [runtimeImports, ioImports(["child_process", "fs", "net", "http", "https"])] },
+      ],
     },
   },
 );

@@ -2,28 +2,29 @@ import * as azurestack from "@pulumi/azurestack";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { apiServerFqdn, StampConfig } from "../config";
-import { AksEngineDeployment } from "../lib/aksEngineProvider";
+import type { ClusterConfig, Secret, StampConfig } from "../config";
 import { buildApiModel } from "../lib/apiModel";
 import { BOOTSTRAP_MARKER } from "../lib/cloudInit";
 import { clusterSpec } from "../lib/clusterPlan";
+import { apiServerFqdn, clusterResourceGroupName } from "../lib/names";
+import { AksEngineDeployment } from "../providers/aksEngineProvider";
+import type { HelperVm } from "./helperVm";
 
-/** Where the cluster lives and how to reach the helper VM that runs aks-engine. */
+/** The cluster's definition, the stamp it runs on, and the helper VM that runs aks-engine. */
 export interface AksEngineClusterArgs {
-  /** The stamp's validated config (cluster, service principal, endpoints). */
-  config: StampConfig;
-  /** The helper VM: SSH address, admin user and private key (secret). */
-  helper: {
-    host: pulumi.Input<string>;
-    user: string;
-    privateKeyOpenssh: pulumi.Input<string>;
-    /** Resource the cluster must wait for (the VM). */
-    dependsOn: pulumi.Resource;
-  };
+  /** Stamp name: names the cluster's resource group `rg-<stamp>-k8s` (lib/names.ts). */
+  stamp: string;
+  /** The stamp's endpoints and service principal (`azureStack`, with its derived URLs). */
+  azureStack: StampConfig["azureStack"];
+  /** The cluster settings (`cluster`): DNS prefix, version, masters, pools, network, admin user. */
+  cluster: ClusterConfig;
+  /** The service principal's client secret (goes into the cluster definition, kept secret). */
+  servicePrincipalSecret: Secret;
+  /** The service principal's certificate and key (PEM): aks-engine's ARM sign-in, kept secret. */
+  servicePrincipalCertificate: Secret;
+  /** The helper VM aks-engine runs on (SSH address, admin user, key); the cluster waits for its VM. */
+  helper: HelperVm;
 }
-
-/** The cluster's Azure resource group name (aks-engine deploys into it; destroy deletes it). */
-export const clusterResourceGroupName = (stamp: string) => `rg-${stamp}-k8s`;
 
 /**
  * An AKS engine Kubernetes cluster on Azure Stack Hub, driven on the helper VM over SSH:
@@ -51,13 +52,17 @@ export class AksEngineCluster extends pulumi.ComponentResource {
   constructor(name: string, args: AksEngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ash-ha-kubernetes:stamp:AksEngineCluster", name, {}, opts);
     const child = { parent: this };
-    const { config, helper } = args;
-    const ash = config.azureStack;
-    this.apiServerFqdn = apiServerFqdn(config);
+    const { azureStack: ash, cluster, helper } = args;
+    const resourceGroup = clusterResourceGroupName(args.stamp);
+    this.apiServerFqdn = apiServerFqdn({
+      dnsPrefix: cluster.dnsPrefix,
+      location: ash.location,
+      externalFqdn: ash.externalFqdn,
+    });
 
     const group = new azurestack.ResourceGroup(
       `${name}-rg`,
-      { name: clusterResourceGroupName(config.name), location: ash.location },
+      { name: resourceGroup, location: ash.location },
       child,
     );
     const nodeKey = new tls.PrivateKey(
@@ -68,35 +73,40 @@ export class AksEngineCluster extends pulumi.ComponentResource {
         additionalSecretOutputs: ["privateKeyOpenssh", "privateKeyPem", "privateKeyPemPkcs8"],
       },
     );
-    const spSecret = config.servicePrincipalSecret.reveal();
+    const spSecret = args.servicePrincipalSecret.reveal();
+    const definition = { azureStack: ash, cluster };
     const apiModel = pulumi.secret(
       nodeKey.publicKeyOpenssh.apply((key) =>
         JSON.stringify(
-          buildApiModel(config, { sshPublicKey: key, servicePrincipalSecret: spSecret }),
+          buildApiModel(definition, { sshPublicKey: key, servicePrincipalSecret: spSecret }),
         ),
       ),
     );
     const deployment = new AksEngineDeployment(
       `${name}-aks-engine`,
       {
-        helper: pulumi.output(helper.host).apply((host) => ({ host, port: 22, user: helper.user })),
+        helper: helper.publicIpAddress.apply((host) => ({
+          host,
+          port: 22,
+          user: helper.adminUsername,
+        })),
         helperPrivateKey: pulumi.secret(helper.privateKeyOpenssh),
         context: {
           cli: "aks-engine-azurestack",
           bootstrapMarker: BOOTSTRAP_MARKER,
           location: ash.location,
-          resourceGroup: clusterResourceGroupName(config.name),
+          resourceGroup,
           identitySystem: ash.identitySystem,
           subscriptionId: ash.subscriptionId,
           clientId: ash.clientId,
           apiServerFqdn: this.apiServerFqdn,
         },
-        spec: clusterSpec(config),
+        spec: clusterSpec(definition),
         apiModel,
         servicePrincipalSecret: pulumi.secret(spSecret),
-        servicePrincipalCertificate: pulumi.secret(config.servicePrincipalCertificate.reveal()),
+        servicePrincipalCertificate: pulumi.secret(args.servicePrincipalCertificate.reveal()),
       },
-      { ...child, dependsOn: [group, helper.dependsOn] },
+      { ...child, dependsOn: [group, helper.vm] },
     );
 
     this.kubeconfig = pulumi.secret(deployment.kubeconfig);

@@ -1,13 +1,30 @@
 import * as azurestack from "@pulumi/azurestack";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { StampConfig } from "../config";
-import { bootstrapSettings, renderCloudInit } from "../lib/cloudInit";
-import { helperNames, HELPER_ADDRESS_SPACE, sshSecurityRules } from "../lib/helperNetwork";
+import type { HelperVmConfig } from "../config";
+import { BootstrapSettings, renderCloudInit } from "../lib/cloudInit";
+import { HELPER_ADDRESS_SPACE, sshSecurityRules } from "../lib/helperNetwork";
+import type { HelperNames } from "../lib/names";
 
+/** What the helper VM is made of; `stacks/stamp.ts` derives it from the stamp's config. */
 export interface HelperVmArgs {
-  /** The stamp's validated config (location, helperVm settings, CA, pinned downloads). */
-  config: StampConfig;
+  /** Azure names of the helper's resources (`helperNames(stamp)` in lib/names.ts). */
+  names: HelperNames;
+  /** The stamp's region, `azureStack.location`. */
+  location: string;
+  /** Source CIDRs allowed to reach SSH (`helperVm.sshAllowList`); a world-open entry is refused. */
+  sshAllowList: string[];
+  /** VM size (`helperVm.vmSize`). */
+  vmSize: string;
+  /** Marketplace image of Ubuntu 22.04 as the stamp syndicates it (`helperVm.image`). */
+  image: HelperVmConfig["image"];
+  /** DNS label of the static public IP: `<dnsLabel>.<location>.cloudapp.<externalFqdn>`. */
+  dnsLabel: string;
+  /**
+   * What cloud-init installs and trusts: the pinned aks-engine and kubectl downloads, extra CA, and
+   * the admin user (the VM's only login, by key). Secret-free: custom data is readable.
+   */
+  bootstrap: BootstrapSettings;
 }
 
 /**
@@ -15,7 +32,7 @@ export interface HelperVmArgs {
  * whose NSG admits SSH only from `helperVm.sshAllowList`, a static public IP with a DNS label, a
  * NIC, and an Ubuntu 22.04 VM that logs in by key only (key pair from @pulumi/tls, private key
  * kept as a secret output) and bootstraps from secret-free cloud-init. Needs the stamp's
- * `azurestack` provider in `opts.providers`.
+ * `azurestack` provider in `opts.providers`. `AksEngineCluster` takes it to run aks-engine on.
  */
 export class HelperVm extends pulumi.ComponentResource {
   /** Static public IP address of the helper. */
@@ -32,10 +49,7 @@ export class HelperVm extends pulumi.ComponentResource {
   constructor(name: string, args: HelperVmArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ash-ha-kubernetes:stamp:HelperVm", name, {}, opts);
     const child = { parent: this };
-    const { config } = args;
-    const location = config.azureStack.location;
-    const names = helperNames(config.name);
-    const vmConfig = config.helperVm;
+    const { names, location, bootstrap } = args;
 
     const group = new azurestack.ResourceGroup(
       `${name}-rg`,
@@ -49,7 +63,7 @@ export class HelperVm extends pulumi.ComponentResource {
       {
         ...common,
         name: names.securityGroup,
-        securityRules: sshSecurityRules(vmConfig.sshAllowList),
+        securityRules: sshSecurityRules(args.sshAllowList),
       },
       child,
     );
@@ -78,7 +92,7 @@ export class HelperVm extends pulumi.ComponentResource {
         ...common,
         name: names.publicIp,
         allocationMethod: "Static",
-        domainNameLabel: vmConfig.dnsLabel,
+        domainNameLabel: args.dnsLabel,
       },
       child,
     );
@@ -111,21 +125,21 @@ export class HelperVm extends pulumi.ComponentResource {
       {
         ...common,
         name: names.virtualMachine,
-        size: vmConfig.vmSize,
-        adminUsername: vmConfig.adminUsername,
+        size: args.vmSize,
+        adminUsername: bootstrap.adminUsername,
         disablePasswordAuthentication: true,
-        adminSshKeys: [{ username: vmConfig.adminUsername, publicKey: key.publicKeyOpenssh }],
+        adminSshKeys: [{ username: bootstrap.adminUsername, publicKey: key.publicKeyOpenssh }],
         networkInterfaceIds: [nic.id],
         osDisk: { caching: "ReadWrite", storageAccountType: "Standard_LRS" },
-        sourceImageReference: vmConfig.image,
-        customData: Buffer.from(renderCloudInit(bootstrapSettings(config))).toString("base64"),
+        sourceImageReference: args.image,
+        customData: Buffer.from(renderCloudInit(bootstrap)).toString("base64"),
       },
       child,
     );
 
     this.publicIpAddress = ip.ipAddress;
     this.fqdn = ip.fqdn;
-    this.adminUsername = vmConfig.adminUsername;
+    this.adminUsername = bootstrap.adminUsername;
     this.privateKeyOpenssh = pulumi.secret(key.privateKeyOpenssh);
     this.registerOutputs({
       publicIpAddress: this.publicIpAddress,

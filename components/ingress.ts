@@ -4,6 +4,7 @@ import type { IngressConfig } from "../config";
 import { forceOwnership } from "../lib/fieldOwnership";
 import { chartSource } from "../lib/helmChart";
 import * as i from "../lib/ingress";
+import { NGF_CHART } from "../lib/versions";
 
 export interface IngressArgs {
   /** Ingress settings: chart and CRD sources and pins, image registry, load balancer IP, hostname, TLS secret. */
@@ -67,7 +68,7 @@ export class Ingress extends pulumi.ComponentResource {
     const chart = new k8s.helm.v4.Chart(
       `${name}-ngf`,
       {
-        ...chartSource(i.NGF_CHART.name, ingress.chart, ingress.chartVersion),
+        ...chartSource(NGF_CHART.name, ingress.chart, ingress.chartVersion),
         name: i.RELEASE_NAME,
         namespace: ns,
         values: i.ngfValues(ingress),

@@ -2,9 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "../config";
 import { forceOwnership } from "../lib/fieldOwnership";
-import type { GlobalOutputValues } from "../lib/globalOutputs";
+import type { GlobalOutputValues } from "../stacks/globalOutputs";
 import { chartSource } from "../lib/helmChart";
 import * as m from "../lib/monitoring";
+import { CONTAINER_INSIGHTS_CHART, FLUENT_BIT_CHART } from "../lib/versions";
 
 /** The `global` stack outputs the agent uses (read with `readGlobalOutputs`). */
 export type MonitoringDestination = Pick<
@@ -108,7 +109,7 @@ export class MonitoringAgent extends pulumi.ComponentResource {
         `${name}-fluent-bit`,
         {
           ...chartSource(
-            m.FLUENT_BIT_CHART.name,
+            FLUENT_BIT_CHART.name,
             monitoring.fluentBit.chart,
             monitoring.fluentBit.chartVersion,
           ),
@@ -127,7 +128,7 @@ export class MonitoringAgent extends pulumi.ComponentResource {
         `${name}-container-insights`,
         {
           ...chartSource(
-            m.CONTAINER_INSIGHTS_CHART.name,
+            CONTAINER_INSIGHTS_CHART.name,
             monitoring.containerInsights.chart,
             monitoring.containerInsights.chartVersion,
           ),

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../config";
 import { forceOwnership } from "../lib/fieldOwnership";
-import { GeneratedPassword } from "../lib/generatedPassword";
+import { GeneratedPassword } from "../providers/generatedPassword";
 import * as r from "../lib/ratings";
 
 export interface RatingsAppArgs {

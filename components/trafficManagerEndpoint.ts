@@ -1,20 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import type { GlobalOutputValues } from "../lib/globalOutputs";
+import type { GlobalOutputValues } from "../stacks/globalOutputs";
 import { endpointRouting, EndpointSettings } from "../lib/trafficManager";
-
-/**
- * The reference to the global stack a stamp reads its outputs from (`trafficManager.globalStack`,
- * e.g. "contoso/ash-ha-kubernetes/global"). Pass it to `readGlobalOutputs`.
- * @param stamp the stamp name, used in the reference's resource name
- */
-export function globalStackReference(
-  stamp: string,
-  settings: Pick<EndpointSettings, "globalStack">,
-  opts?: pulumi.CustomResourceOptions,
-): pulumi.StackReference {
-  return new pulumi.StackReference(`${stamp}-global`, { name: settings.globalStack }, opts);
-}
 
 export interface TrafficManagerEndpointArgs {
   /** The global stack's outputs (from `readGlobalOutputs`): profile, its group and routing method. */

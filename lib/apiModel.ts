@@ -2,7 +2,7 @@
  * The aks-engine-azurestack cluster definition (`apimodel.json`, `vlabs`) built from a stamp's
  * validated config. Pure: the rules of design.md section 5 are encoded here and tested row by row.
  */
-import type { StampConfig } from "../config";
+import type { StampConfig } from "../config/stamp";
 import { AKS_ENGINE_DISTRO } from "./versions";
 
 /** What replaces secrets in rendered (reviewable) cluster definitions. */
@@ -71,7 +71,7 @@ export function releaseOf(version: string): string {
  * The `customCloudProfile.environment` block, complete enough that `generate` makes no metadata
  * call and `deploy`/`scale`/`upgrade` know where ARM is.
  */
-export function cloudEnvironment(c: StampConfig): Record<string, string> {
+export function cloudEnvironment(c: Pick<StampConfig, "azureStack">): Record<string, string> {
   const { azureStack: ash } = c;
   const where = `${ash.location}.${ash.externalFqdn}`;
   return {
@@ -90,7 +90,10 @@ export function cloudEnvironment(c: StampConfig): Record<string, string> {
 }
 
 /** Builds the stamp's cluster definition. */
-export function buildApiModel(c: StampConfig, inputs: ApiModelInputs): ApiModel {
+export function buildApiModel(
+  c: Pick<StampConfig, "cluster" | "azureStack">,
+  inputs: ApiModelInputs,
+): ApiModel {
   const { cluster, azureStack: ash } = c;
   return {
     apiVersion: "vlabs",

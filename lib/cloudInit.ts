@@ -3,7 +3,7 @@
  * kubectl, refusing any download whose SHA-256 differs from config. Pure and secret-free: custom
  * data is readable by anyone who can read the VM model, so nothing secret may go in here.
  */
-import type { StampConfig } from "../config";
+import type { StampConfig } from "../config/stamp";
 
 /** Where the helper keeps aks-engine's working directory (relative to the admin's home). */
 export const HELPER_WORKDIR = "ashk8s";
@@ -24,7 +24,9 @@ export interface BootstrapSettings {
   adminUsername: string;
 }
 
-export function bootstrapSettings(c: StampConfig): BootstrapSettings {
+export function bootstrapSettings(
+  c: Pick<StampConfig, "helperVm" | "azureStack">,
+): BootstrapSettings {
   return {
     aksEngine: c.helperVm.aksEngine,
     kubectl: c.helperVm.kubectl,

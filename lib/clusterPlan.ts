@@ -3,7 +3,7 @@
  * cluster resource's provider calls it in `diff` (so a preview shows the plan, or stops on a
  * refusal before anything runs) and again in `update`.
  */
-import type { StampConfig } from "../config";
+import type { StampConfig } from "../config/stamp";
 
 /** The parts of a cluster that aks-engine actions change or that must never change. */
 export interface ClusterSpec {
@@ -16,7 +16,7 @@ export interface ClusterSpec {
 }
 
 /** The planning view of a stamp's cluster config. */
-export function clusterSpec(config: StampConfig): ClusterSpec {
+export function clusterSpec(config: Pick<StampConfig, "cluster" | "azureStack">): ClusterSpec {
   return {
     location: config.azureStack.location,
     dnsPrefix: config.cluster.dnsPrefix,

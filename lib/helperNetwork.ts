@@ -1,23 +1,10 @@
 /**
- * Names and network rules of a stamp's helper VM. Pure.
+ * Network rules of a stamp's helper VM (its names are in lib/names.ts). Pure.
  */
-import { WORLD_OPEN } from "../config";
+import { WORLD_OPEN } from "../config/fields";
 
 /** Address space of the helper's own VNet (aks-engine builds the cluster's VNet separately). */
 export const HELPER_ADDRESS_SPACE = "172.16.100.0/24";
-
-/** Azure names of the helper's resources, derived from the stamp name. */
-export function helperNames(stamp: string) {
-  return {
-    resourceGroup: `rg-${stamp}-aks-helper`,
-    securityGroup: `nsg-${stamp}-aks-helper`,
-    virtualNetwork: `vnet-${stamp}-aks-helper`,
-    subnet: "helper",
-    publicIp: `pip-${stamp}-aks-helper`,
-    networkInterface: `nic-${stamp}-aks-helper`,
-    virtualMachine: `vm-${stamp}-aks-helper`,
-  };
-}
 
 /** The NSG rule shape of the generated SDK (every field present, as the provider expects). */
 export interface SecurityRule {

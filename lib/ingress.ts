@@ -9,24 +9,8 @@
  * chart's `nginx.*` values (held in an NginxProxy resource). One Gateway therefore means exactly
  * one LoadBalancer Service, which is what an Azure Stack Hub stamp's public IP budget allows.
  */
-import type { IngressConfig } from "../config";
+import type { IngressConfig } from "../config/inCluster";
 import { mirroredRepository } from "./helmChart";
-
-/**
- * The NGF chart pin. 2.4.2 (18 Feb 2026) is the newest 2.x release we could verify; it requires the
- * Gateway API v1.4 CRDs (compatibility: Gateway API 1.4.1) and fixes CVE-2026-1642 (2.4.1).
- */
-export const NGF_CHART = {
-  name: "nginx-gateway-fabric",
-  source: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric",
-  version: "2.4.2",
-} as const;
-
-/** The Gateway API release whose standard-channel CRDs NGF 2.4.x is built and tested against. */
-export const GATEWAY_API_VERSION = "v1.4.1";
-
-/** The standard-channel CRD manifest of that release. */
-export const GATEWAY_API_CRDS = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml`;
 
 /** Upstream image repositories of NGF (tags are the chart version: NGF's appVersion). */
 export const NGF_IMAGES = {

@@ -10,27 +10,8 @@
  *   Microsoft retired Helm-based onboarding on 2025-10-01; kept for stamps that still rely on it.
  * - `none`: nothing is deployed.
  */
-import type { MonitoringConfig } from "../config";
+import type { MonitoringConfig } from "../config/inCluster";
 import { mirroredRepository } from "./helmChart";
-
-/** fluent/fluent-bit chart 0.57.9 (6 Jul 2026) ships Fluent Bit 5.0.9, its appVersion. */
-export const FLUENT_BIT_CHART = {
-  name: "fluent-bit",
-  source: "https://fluent.github.io/helm-charts",
-  version: "0.57.9",
-  imageTag: "5.0.9",
-} as const;
-
-/**
- * azuremonitor-containers 3.1.27, the newest 3.1.x we found in the chart repository's index; its
- * values pin the ama-logs image to the same tag.
- */
-export const CONTAINER_INSIGHTS_CHART = {
-  name: "azuremonitor-containers",
-  source: "https://microsoft.github.io/charts/repo",
-  version: "3.1.27",
-  imageTag: "3.1.27",
-} as const;
 
 /** Upstream image repositories (tags come from config). */
 export const IMAGES = {

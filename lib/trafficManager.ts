@@ -2,7 +2,8 @@
  * Traffic Manager shaping: the profile's probe settings and a stamp's endpoint settings, built
  * from validated config. Pure: no resources, no Pulumi runtime calls.
  */
-import type { GlobalConfig, StampConfig } from "../config";
+import type { GlobalConfig } from "../config/global";
+import type { StampConfig } from "../config/stamp";
 
 /** The global stack's validated probe settings. */
 export type MonitorSettings = GlobalConfig["trafficManager"]["monitor"];

@@ -1,7 +1,13 @@
 /**
- * Pinned versions that the program itself depends on, kept in one place.
- * Go-built tools are pinned in toolchain/modules/<tool>/go.mod; npm packages in package.json;
- * test/versions.test.ts checks that the two agree.
+ * Every version pin the program itself depends on, in one place: the aks-engine-azurestack release
+ * and the Kubernetes versions it supports, the Helm charts of the in-cluster layer (with the image
+ * tags they ship), the default images of the ratings app and of the helper VM, and the version the
+ * local control plane's simulated nodes report. Config defaults (config/) and the pure builders
+ * (lib/ingress.ts, lib/monitoring.ts, lib/apiModel.ts) read them from here.
+ *
+ * Pinned elsewhere, by kind: Go-built tools in toolchain/modules/<tool>/go.mod and npm packages in
+ * package.json (test/toolchain.test.ts checks that the two agree); the Kubernetes versions below are
+ * checked against the real binary's `get-versions` in test/integration/aksEngineBinary.test.ts.
  */
 
 /** The aks-engine-azurestack release the cluster definition is written for. */
@@ -9,8 +15,7 @@ export const AKS_ENGINE_VERSION = "v0.85.0";
 
 /**
  * Kubernetes versions that aks-engine-azurestack v0.85.0 supports on Azure Stack Hub
- * (`aks-engine-azurestack get-versions --azure-env AzureStackCloud`; checked against the real
- * binary in test/aksEngineBinary.test.ts).
+ * (`aks-engine-azurestack get-versions --azure-env AzureStackCloud`).
  */
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.33.10", "1.34.4", "1.35.0"] as const;
 
@@ -19,3 +24,65 @@ export const DEFAULT_KUBERNETES_VERSION = "1.34.4";
 
 /** The Ubuntu 22.04 base image distro aks-engine-azurestack v0.85.0 expects in the marketplace. */
 export const AKS_ENGINE_DISTRO = "aks-ubuntu-22.04";
+
+/**
+ * The kubelet version the local control plane's simulated (KWOK) nodes report: the default
+ * cluster version, so the local stack looks like a freshly deployed stamp. One line on purpose, so
+ * scripts/local-cluster.sh can read it: `LOCAL_NODE_VERSION = "v<version>"`.
+ */
+export const LOCAL_NODE_VERSION = "v1.34.4";
+
+/**
+ * The NGINX Gateway Fabric chart pin. 2.4.2 (18 Feb 2026) is the newest 2.x release we could
+ * verify; it requires the Gateway API v1.4 CRDs (compatibility: Gateway API 1.4.1) and fixes
+ * CVE-2026-1642 (2.4.1). NGF's images are tagged with the chart version (its appVersion).
+ */
+export const NGF_CHART = {
+  name: "nginx-gateway-fabric",
+  source: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric",
+  version: "2.4.2",
+} as const;
+
+/** The Gateway API release whose standard-channel CRDs NGF 2.4.x is built and tested against. */
+export const GATEWAY_API_VERSION = "v1.4.1";
+
+/** The standard-channel CRD manifest of that release. */
+export const GATEWAY_API_CRDS = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml`;
+
+/** fluent/fluent-bit chart 0.57.9 (6 Jul 2026) ships Fluent Bit 5.0.9, its appVersion. */
+export const FLUENT_BIT_CHART = {
+  name: "fluent-bit",
+  source: "https://fluent.github.io/helm-charts",
+  version: "0.57.9",
+  imageTag: "5.0.9",
+} as const;
+
+/**
+ * azuremonitor-containers 3.1.27, the newest 3.1.x we found in the chart repository's index; its
+ * values pin the ama-logs image to the same tag.
+ */
+export const CONTAINER_INSIGHTS_CHART = {
+  name: "azuremonitor-containers",
+  source: "https://microsoft.github.io/charts/repo",
+  version: "3.1.27",
+  imageTag: "3.1.27",
+} as const;
+
+/** Default images of the ratings app (`app.apiImage`, `app.webImage`, `app.mongoImage`). */
+export const RATINGS_IMAGES = {
+  api: "localhost:5000/ratings/ratings-api:v1.0.0",
+  web: "localhost:5000/ratings/ratings-web:v1.0.0",
+  /** MongoDB, pinned to a supported major. */
+  mongo: "docker.io/library/mongo:7.0.14",
+} as const;
+
+/**
+ * Default marketplace image of the helper VM (`helperVm.image`): Ubuntu 22.04 LTS as stamps
+ * syndicate it. `latest` of this one SKU, because stamps syndicate a single build of it.
+ */
+export const HELPER_VM_IMAGE = {
+  publisher: "Canonical",
+  offer: "0001-com-ubuntu-server-jammy",
+  sku: "22_04-lts-gen2",
+  version: "latest",
+} as const;

@@ -2,13 +2,14 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { LogAnalytics } from "../components/logAnalytics";
 import { TrafficManager } from "../components/trafficManager";
-import { GlobalConfig, PROJECT } from "../config";
-import { exportGlobalOutputs } from "../lib/globalOutputs";
+import type { GlobalConfig } from "../config";
+import { globalResourceGroupName } from "../lib/names";
+import { exportGlobalOutputs } from "./globalOutputs";
 
 /**
  * The `global` stack: public Azure, explicit provider (ambient pipeline credentials). It owns the
  * Traffic Manager profile (stamps register their own endpoints in it) and the Log Analytics side
- * of monitoring, and exports exactly the outputs contract of lib/globalOutputs.ts.
+ * of monitoring, and exports exactly the outputs contract of stacks/globalOutputs.ts.
  */
 export function globalStack(config: GlobalConfig) {
   const location = config.azure.location;
@@ -17,7 +18,7 @@ export function globalStack(config: GlobalConfig) {
 
   const group = new azure.resources.ResourceGroup(
     "global",
-    { resourceGroupName: config.azure.resourceGroupName ?? `rg-${PROJECT}-global`, location },
+    { resourceGroupName: config.azure.resourceGroupName ?? globalResourceGroupName(), location },
     { provider },
   );
   const resourceGroupName = group.name;

@@ -2,13 +2,15 @@ import * as azurestack from "@pulumi/azurestack";
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { AksEngineCluster } from "../components/aksEngineCluster";
-import { HelperVm } from "../components/helperVm";
+import { HelperVm, HelperVmArgs } from "../components/helperVm";
 import { Ingress } from "../components/ingress";
 import { MonitoringAgent } from "../components/monitoringAgent";
 import { RatingsApp } from "../components/ratingsApp";
-import { globalStackReference, TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
-import { readGlobalOutputs } from "../lib/globalOutputs";
-import { StampConfig } from "../config";
+import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
+import type { StampConfig } from "../config";
+import { bootstrapSettings } from "../lib/cloudInit";
+import { helperNames } from "../lib/names";
+import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
 
 /** The explicit providers of a stamp: its ASH ARM endpoint, and public Azure for Traffic Manager. */
 export interface StampProviders {
@@ -36,6 +38,19 @@ export function stampProviders(config: StampConfig): StampProviders {
   };
 }
 
+/** The helper VM's args from the stamp's config. */
+export function helperVmArgs(config: StampConfig): HelperVmArgs {
+  return {
+    names: helperNames(config.name),
+    location: config.azureStack.location,
+    sshAllowList: config.helperVm.sshAllowList,
+    vmSize: config.helperVm.vmSize,
+    image: config.helperVm.image,
+    dnsLabel: config.helperVm.dnsLabel,
+    bootstrap: bootstrapSettings(config),
+  };
+}
+
 /**
  * A stamp stack: providers, the helper VM, the AKS engine cluster driven from it, the in-cluster
  * layer on the cluster's Kubernetes provider (ingress, monitoring agent, ratings app), and the
@@ -44,17 +59,16 @@ export function stampProviders(config: StampConfig): StampProviders {
 export function stampStack(config: StampConfig) {
   const providers = stampProviders(config);
   const ash = { providers: { azurestack: providers.azurestack } };
-  const helper = new HelperVm(`${config.name}-helper`, { config }, ash);
+  const helper = new HelperVm(`${config.name}-helper`, helperVmArgs(config), ash);
   const cluster = new AksEngineCluster(
     `${config.name}-cluster`,
     {
-      config,
-      helper: {
-        host: helper.publicIpAddress,
-        user: helper.adminUsername,
-        privateKeyOpenssh: helper.privateKeyOpenssh,
-        dependsOn: helper.vm,
-      },
+      stamp: config.name,
+      azureStack: config.azureStack,
+      cluster: config.cluster,
+      servicePrincipalSecret: config.servicePrincipalSecret,
+      servicePrincipalCertificate: config.servicePrincipalCertificate,
+      helper,
     },
     ash,
   );

@@ -4,7 +4,7 @@
  * resource on the explicit provider, and exactly the outputs contract, secrets kept secret.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { GLOBAL_OUTPUT_KEYS } from "../lib/globalOutputs";
+import { GLOBAL_OUTPUT_KEYS } from "../stacks/globalOutputs";
 import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 import { readStackFile } from "./stackFiles";
 

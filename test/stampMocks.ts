@@ -4,7 +4,7 @@
  * the cluster resource's observed state. Shared by the stamp program tests and `npm run bench`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { GLOBAL_OUTPUT_KEYS, GlobalOutputs } from "../lib/globalOutputs";
+import { GLOBAL_OUTPUT_KEYS, GlobalOutputs } from "../stacks/globalOutputs";
 
 /** What the global stack exported, as the StackReference returns it. */
 export const GLOBAL_EXPORTS: GlobalOutputs = {

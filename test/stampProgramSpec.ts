@@ -4,7 +4,7 @@
  * secrets marked secret, cluster definition and exports.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_OUTPUTS } from "../lib/aksEngineProvider";
+import { SECRET_OUTPUTS } from "../providers/aksEngineProvider";
 import { GLOBAL_EXPORTS as GLOBAL, stampMockOutputs } from "./stampMocks";
 import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 import { readStackFile } from "./stackFiles";

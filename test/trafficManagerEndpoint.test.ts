@@ -29,8 +29,8 @@ const recorded: Recorded[] = installMocks({
 
 // Imported after the mocks are installed.
 import * as azure from "@pulumi/azure-native";
-import { globalStackReference, TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
-import { readGlobalOutputs } from "../lib/globalOutputs";
+import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
+import { globalStackReference, readGlobalOutputs } from "../stacks/globalOutputs";
 import type { EndpointSettings } from "../lib/trafficManager";
 
 const ENDPOINT = "azure-native:trafficmanager:Endpoint";

@@ -14,7 +14,7 @@ import {
   aksEngineProvider,
   ClusterResourceInputs,
   ClusterResourceOutputs,
-} from "../../lib/aksEngineProvider";
+} from "../../providers/aksEngineProvider";
 import { ROOT, TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
 import { stampConfig } from "../stampConfigs";
 import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";

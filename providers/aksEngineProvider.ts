@@ -6,7 +6,7 @@
  * the next `pulumi up` reconciles them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, describePlan, planClusterChange } from "./clusterPlan";
+import { ClusterSpec, describePlan, planClusterChange } from "../lib/clusterPlan";
 import {
   HelperContext,
   HelperOperation,

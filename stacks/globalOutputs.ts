@@ -1,10 +1,11 @@
 /**
  * The outputs contract between the `global` stack and the stamps. `global` exports exactly
  * `GlobalOutputs` (built with `exportGlobalOutputs`), stamps read it with `readGlobalOutputs` from a
- * `StackReference`. Both sides use the same key list, so renaming an output fails to compile on
+ * `StackReference` (`globalStackReference`). Both sides use the same key list, so renaming an output fails to compile on
  * both sides instead of failing at deploy time.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { EndpointSettings } from "../lib/trafficManager";
 
 /** What the `global` stack exports, by output name. */
 export interface GlobalOutputs {
@@ -76,4 +77,17 @@ export function readGlobalOutputs(ref: pulumi.StackReference): GlobalOutputValue
     result[key] = secret ? pulumi.secret(value) : value;
   }
   return result as GlobalOutputValues;
+}
+
+/**
+ * The reference to the global stack a stamp reads its outputs from (`trafficManager.globalStack`,
+ * e.g. "contoso/ash-ha-kubernetes/global"). Pass it to `readGlobalOutputs`.
+ * @param stamp the stamp name, used in the reference's resource name
+ */
+export function globalStackReference(
+  stamp: string,
+  settings: Pick<EndpointSettings, "globalStack">,
+  opts?: pulumi.CustomResourceOptions,
+): pulumi.StackReference {
+  return new pulumi.StackReference(`${stamp}-global`, { name: settings.globalStack }, opts);
 }

@@ -9,8 +9,8 @@
  * aks-engine itself) stays on the helper because scale and upgrade need it, and is archived into
  * Pulumi state (as a secret) so a replaced helper gets it back before any command.
  */
-import { HELPER_WORKDIR } from "./cloudInit";
-import { compareVersions } from "./clusterPlan";
+import { HELPER_WORKDIR } from "../lib/cloudInit";
+import { compareVersions } from "../lib/clusterPlan";
 
 /** Markers framing the machine-readable parts of a script's stdout. */
 export const MARK = {

@@ -1,0 +1,117 @@
+/**
+ * Typed, validated stack configuration. Pure: no resources, no Pulumi runtime calls.
+ *
+ * `parseConfig` takes the raw `<project>:<key>` map Pulumi hands the program and the list of keys
+ * that are secret, and returns a typed `StampConfig`, `GlobalConfig` or `LocalConfig`, or throws a
+ * `ConfigError` that lists every problem at once, each naming the key path, the bad value and what
+ * is allowed. `stacks/loadConfig.ts` calls it before the program registers any resource.
+ *
+ * - `secret.ts`: the `Secret` and `ConfigError` types and the keys read as secrets;
+ * - `fields.ts`: field validators; `inCluster.ts`, `stamp.ts`, `global.ts`, `local.ts`: one schema
+ *   per stack kind (the in-cluster part shared by stamps and local);
+ * - `rules.ts`: every cross-field rule; `issues.ts`: zod issues as sentences.
+ */
+import type { z } from "zod";
+import { PROJECT } from "../lib/names";
+import { GlobalConfig, globalSchema } from "./global";
+import { decode, describeIssue, isPlainObject, show, splitKey } from "./issues";
+import { LocalConfig, localSchema } from "./local";
+import { checkCertificateBundle, checkStamp } from "./rules";
+import { ConfigError, Secret, SECRET_KEYS } from "./secret";
+import { deriveStamp, StampConfig, stampSchema, StampSettings } from "./stamp";
+
+export { PROJECT } from "../lib/names";
+export { isCidr, WORLD_OPEN } from "./fields";
+export type { GlobalConfig } from "./global";
+export type { AppConfig, IngressConfig, MonitoringConfig } from "./inCluster";
+export type { LocalConfig } from "./local";
+export { ConfigError, Secret, SECRET_KEYS } from "./secret";
+export type { ClusterConfig, HelperVmConfig, StampConfig, StampSettings } from "./stamp";
+
+export type Config = StampConfig | GlobalConfig | LocalConfig;
+
+const KINDS = { stamp: stampSchema, global: globalSchema, local: localSchema } as const;
+
+/** Result of parsing: the typed config and non-fatal warnings (e.g. below the support policy). */
+export interface ParsedConfig<T extends Config = Config> {
+  config: T;
+  warnings: string[];
+}
+
+/**
+ * Parses and validates a stack's raw configuration.
+ * @param stack the stack name (stamps use it as their name)
+ * @param raw the `<project>:<key>` map, values as Pulumi passes them (objects as JSON text)
+ * @param secretKeys full keys (`<project>:<key>`) whose values are secrets
+ */
+export function parseConfig(
+  stack: string,
+  raw: Record<string, string>,
+  secretKeys: string[],
+): ParsedConfig {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(raw)) {
+    const [ns, key] = splitKey(fullKey);
+    if (ns !== PROJECT) continue; // provider or pulumi: keys belong to their owners
+    const value = decode(text);
+    // Pulumi.yaml gives every optional key an empty default ({} or ""): that means unset.
+    if (value === "" || (isPlainObject(value) && Object.keys(value).length === 0)) continue;
+    values[key] = value;
+  }
+
+  const kind = values.kind;
+  if (typeof kind !== "string" || !(kind in KINDS)) {
+    throw new ConfigError(stack, [
+      `${PROJECT}:kind: ${show(kind)} is not a known stack kind; allowed: ${Object.keys(KINDS).join(", ")}`,
+    ]);
+  }
+
+  const secrets: Record<string, string> = {};
+  for (const [key, { kinds, what }] of Object.entries(SECRET_KEYS)) {
+    if (key in values) {
+      if (!secretKeys.includes(`${PROJECT}:${key}`)) {
+        problems.push(
+          `${key}: is stored in plaintext; set it with \`pulumi config set --secret ${key}\` so it is encrypted`,
+        );
+      }
+      if (!kinds.includes(kind)) {
+        problems.push(`${key}: is only used by ${kinds.join(", ")} stacks, not by kind ${kind}`);
+      }
+      secrets[key] = String(values[key]);
+      delete values[key];
+    } else if (kinds.includes(kind)) {
+      problems.push(`${key}: is missing; set ${what} with \`pulumi config set --secret ${key}\``);
+    }
+  }
+  if (secrets.servicePrincipalCertificate !== undefined) {
+    problems.push(...checkCertificateBundle(secrets.servicePrincipalCertificate));
+  }
+
+  const parsed = KINDS[kind as keyof typeof KINDS].safeParse(values);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(describeIssue(issue, values));
+  }
+
+  const warnings: string[] = [];
+  let config: Config | undefined;
+  if (parsed.success) {
+    if (kind === "stamp") {
+      config = deriveStamp(stack, parsed.data as StampSettings, {
+        servicePrincipalSecret: new Secret(secrets.servicePrincipalSecret ?? ""),
+        servicePrincipalCertificate: new Secret(secrets.servicePrincipalCertificate ?? ""),
+      });
+      problems.push(...checkStamp(stack, config, warnings));
+    } else if (kind === "global") {
+      config = {
+        ...(parsed.data as z.infer<typeof globalSchema>),
+        stack,
+        logsIngestionClientSecret: new Secret(secrets.logsIngestionClientSecret ?? ""),
+      };
+    } else {
+      config = { ...(parsed.data as object), stack } as Config;
+    }
+  }
+  if (problems.length > 0 || !config) throw new ConfigError(stack, problems);
+  return { config, warnings };
+}

@@ -1,0 +1,131 @@
+/**
+ * Every cross-field rule of the configuration, in one place: the ones the schemas apply while
+ * parsing (`CrossFieldRule`, each naming the key it reports on) and the ones that need the stack
+ * name or derived values and run after parsing (`checkStamp`, `checkCertificateBundle`). Pure.
+ */
+import type { z } from "zod";
+import { STAMP_NAME } from "./fields";
+import type { StampConfig } from "./stamp";
+
+/** A rule over several fields of one object; its problem is reported at `path` in that object. */
+export interface CrossFieldRule<T> {
+  holds: (value: T) => boolean;
+  message: string;
+  path?: string[];
+}
+
+/** The zod `refine` parameters of a rule. */
+export function refinement<T>(rule: CrossFieldRule<T>): { message: string; path?: string[] } {
+  return rule.path ? { message: rule.message, path: rule.path } : { message: rule.message };
+}
+
+/** The rule as a zod `superRefine` callback (one custom issue when it does not hold). */
+export function superRefinement<T>(rule: CrossFieldRule<T>) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    if (!rule.holds(value)) {
+      ctx.addIssue({ code: "custom", path: rule.path ?? [], message: rule.message });
+    }
+  };
+}
+
+/** app.webAutoscaling: the range must not be empty. */
+export const AUTOSCALING_RANGE: CrossFieldRule<{ minReplicas: number; maxReplicas: number }> = {
+  holds: (a) => a.minReplicas <= a.maxReplicas,
+  message: "minReplicas must not exceed maxReplicas",
+};
+
+/** monitoring: Fluent Bit ships to the public cloud's Logs Ingestion API only. */
+export const FLUENT_BIT_DOMAIN: CrossFieldRule<{ mode: string; domain: string }> = {
+  holds: (m) => !(m.mode === "fluentBit" && m.domain !== "opinsights.azure.com"),
+  path: ["domain"],
+  message:
+    "needs mode containerInsights: Fluent Bit's azure_logs_ingestion output signs in to the public Azure cloud only",
+};
+
+/** trafficManager.monitor: a probe's timeout must be below a 10-second interval. */
+export const PROBE_TIMEOUT: CrossFieldRule<{ intervalSeconds: number; timeoutSeconds: number }> = {
+  holds: (m) => m.intervalSeconds !== 10 || m.timeoutSeconds <= 9,
+  message:
+    "must be 5-9 seconds when intervalSeconds is 10 (the timeout must be below the interval)",
+  path: ["timeoutSeconds"],
+};
+
+type Reservation = { sku: string; capacityReservationLevel?: number };
+
+/** logAnalytics: the CapacityReservation sku needs a level ... */
+export const RESERVATION_LEVEL_REQUIRED: CrossFieldRule<Reservation> = {
+  holds: (l) => l.sku !== "CapacityReservation" || l.capacityReservationLevel !== undefined,
+  message: "is required with sku CapacityReservation (GB per day, e.g. 100)",
+  path: ["capacityReservationLevel"],
+};
+
+/** ... and no other sku takes one. */
+export const RESERVATION_LEVEL_UNUSED: CrossFieldRule<Reservation> = {
+  holds: (l) => l.sku === "CapacityReservation" || l.capacityReservationLevel === undefined,
+  message: "is only used with sku CapacityReservation; remove it or change the sku",
+  path: ["capacityReservationLevel"],
+};
+
+/**
+ * Cross-field rules of a stamp that need the stack name or derived values (problems), and the
+ * support-policy warnings.
+ */
+export function checkStamp(stack: string, s: StampConfig, warnings: string[]): string[] {
+  const problems: string[] = [];
+  const { cluster, azureStack } = s;
+  if (!STAMP_NAME.test(stack)) {
+    problems.push(
+      `stack name: "${stack}" is used as the stamp name and must be lowercase letters, digits and dashes (2-24 chars)`,
+    );
+  }
+  if (cluster.masterCount === 1) {
+    if (!cluster.allowNonHaMasters) {
+      problems.push(
+        "cluster.masterCount: 1 is not highly available; allowed: 3 or 5 (set cluster.allowNonHaMasters: true to accept a single master)",
+      );
+    } else {
+      warnings.push("cluster.masterCount: 1 master is not highly available; use it for labs only");
+    }
+  }
+  if (cluster.networkPolicy === "azure" && cluster.networkPlugin !== "azure") {
+    problems.push(
+      `cluster.networkPolicy: "azure" requires cluster.networkPlugin "azure" (got "${cluster.networkPlugin}"); allowed with kubenet: none`,
+    );
+  }
+  const names = new Set<string>();
+  cluster.pools.forEach((pool, i) => {
+    if (names.has(pool.name))
+      problems.push(`cluster.pools[${i}].name: "${pool.name}" is used twice`);
+    names.add(pool.name);
+    if (pool.count < 3) {
+      warnings.push(
+        `cluster.pools[${i}].count: ${pool.count} workers is below the support policy minimum of 3`,
+      );
+    }
+  });
+  const nodes = cluster.masterCount + cluster.pools.reduce((n, p) => n + p.count, 0);
+  if (nodes > cluster.maxNodes) {
+    problems.push(
+      `cluster: ${nodes} nodes (masters + workers) exceed cluster.maxNodes ${cluster.maxNodes}; the practical ASH ceiling is 50 per subscription (raise cluster.maxNodes explicitly if your quota allows more)`,
+    );
+  }
+  const portal = azureStack.portalUrl;
+  const expectedPrefix = `https://portal.${azureStack.location}.`;
+  if (!portal.startsWith(expectedPrefix)) {
+    problems.push(
+      `azureStack.portalUrl: "${portal}" must start with "${expectedPrefix}" (aks-engine requires the portal URL to match the location)`,
+    );
+  }
+  return problems;
+}
+
+/** The certificate bundle must hold one certificate and its private key; never echo its content. */
+export function checkCertificateBundle(pem: string): string[] {
+  const hasCert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem);
+  const hasKey =
+    /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/.test(pem);
+  if (hasCert && hasKey) return [];
+  return [
+    `servicePrincipalCertificate: [secret] must be one PEM holding a CERTIFICATE block and a PRIVATE KEY block (missing: ${[hasCert ? "" : "CERTIFICATE", hasKey ? "" : "PRIVATE KEY"].filter(Boolean).join(", ")})`,
+  ];
+}

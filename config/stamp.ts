@@ -1,0 +1,233 @@
+/**
+ * The stamp stack's schema (Azure Stack Hub endpoint, cluster, helper VM, Traffic Manager endpoint,
+ * in-cluster layer), its types and the values derived from it. Pure.
+ */
+import { isIPv4, isIPv6 } from "node:net";
+import { z } from "zod";
+import { helperDnsLabel } from "../lib/names";
+import {
+  AKS_ENGINE_VERSION,
+  DEFAULT_KUBERNETES_VERSION,
+  HELPER_VM_IMAGE,
+  SUPPORTED_KUBERNETES_VERSIONS,
+} from "../lib/versions";
+import {
+  DNS_LABEL,
+  DNS_PREFIX,
+  FQDN,
+  httpsUrl,
+  LOCATION,
+  nonEmpty,
+  pinnedDownload,
+  POOL_NAME,
+  sshAllowList,
+  uuid,
+} from "./fields";
+import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
+import type { Secret } from "./secret";
+
+const azureStackSchema = z.strictObject({
+  /** The stamp's region name, e.g. "seattle". */
+  location: z.string().regex(LOCATION, "must be a lowercase region name such as seattle"),
+  /** The stamp's external domain, e.g. azurestack.contoso.com. */
+  externalFqdn: z.string().regex(FQDN, "must be a DNS name such as azurestack.contoso.com"),
+  /** ARM endpoint. Defaults to https://management.<location>.<externalFqdn>. */
+  armEndpoint: httpsUrl("stamp's ARM endpoint").optional(),
+  /** Portal URL. Defaults to https://portal.<location>.<externalFqdn>/. */
+  portalUrl: httpsUrl("stamp's user portal").optional(),
+  /** Identity system of the stamp: azure_ad or adfs. Defaults to azure_ad. */
+  identitySystem: z.enum(["azure_ad", "adfs"]).default("azure_ad"),
+  /**
+   * ARM token audience of the stamp: `authentication.audiences[0]` of
+   * `<armEndpoint>/metadata/endpoints?api-version=1.0`. It goes into the cluster definition so
+   * aks-engine needs no metadata call.
+   */
+  tokenAudience: httpsUrl(
+    "stamp's ARM token audience (authentication.audiences[0] of its metadata endpoint)",
+  ),
+  /** Sign-in endpoint. Defaults to https://login.microsoftonline.com/ (azure_ad) or https://adfs.<location>.<externalFqdn>/adfs/ (adfs). */
+  activeDirectoryEndpoint: httpsUrl("identity provider's sign-in endpoint").optional(),
+  /** Graph endpoint. Defaults to https://graph.windows.net/ (azure_ad) or https://graph.<location>.<externalFqdn>/ (adfs). */
+  graphEndpoint: httpsUrl("Graph endpoint").optional(),
+  subscriptionId: uuid,
+  tenantId: uuid,
+  /** Service principal (client) id; its secret is the secret key `servicePrincipalSecret`. */
+  clientId: uuid,
+  /** True when the stamp has no internet access (mirrors, no unattended upgrades). */
+  disconnected: z.boolean().default(false),
+  /** Extra PEM CA bundle for the helper VM to trust (public). Defaults to the stamp CA at /var/lib/waagent/Certificates.pem only. */
+  caCertificatePem: z
+    .string()
+    .startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate")
+    .optional(),
+});
+
+const poolSchema = z.strictObject({
+  /** Pool name, ^[a-z][a-z0-9]{0,11}$. */
+  name: z.string().regex(POOL_NAME, "must match ^[a-z][a-z0-9]{0,11}$ (lowercase, max 12 chars)"),
+  /** Worker count; below 3 is outside the support policy. */
+  count: z.number().int().min(1, "must be at least 1"),
+  vmSize: nonEmpty.default("Standard_DS2_v2"),
+});
+
+const clusterSchema = z.strictObject({
+  /** DNS prefix of the API server: <dnsPrefix>.<location>.cloudapp.<externalFqdn>. */
+  dnsPrefix: z
+    .string()
+    .regex(
+      DNS_PREFIX,
+      "must match ^[A-Za-z][A-Za-z0-9-]{1,43}[A-Za-z0-9]$ (3-45 chars, letter first)",
+    ),
+  /** Kubernetes version, one the pinned aks-engine-azurestack supports. */
+  kubernetesVersion: z
+    .enum(SUPPORTED_KUBERNETES_VERSIONS, {
+      message: `must be a version aks-engine-azurestack ${AKS_ENGINE_VERSION} supports: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+    })
+    .default(DEFAULT_KUBERNETES_VERSION),
+  /** Masters: 3 or 5 (1 only with allowNonHaMasters). Cannot change after deploy. Defaults to 3. */
+  masterCount: z
+    .union([z.literal(1), z.literal(3), z.literal(5)], {
+      message: "must be 3 or 5 (1 only with allowNonHaMasters: true)",
+    })
+    .default(3),
+  /** Opt-in for a single master (not highly available; labs only). Defaults to false. */
+  allowNonHaMasters: z.boolean().default(false),
+  masterVmSize: nonEmpty.default("Standard_DS2_v2"),
+  /** Linux worker pools. Defaults to one pool "linuxpool" of 3 Standard_DS2_v2. */
+  pools: z
+    .array(poolSchema)
+    .min(1, "must have at least one pool")
+    .default([{ name: "linuxpool", count: 3, vmSize: "Standard_DS2_v2" }]),
+  /** kubenet (default) or azure (Azure CNI). */
+  networkPlugin: z.enum(["kubenet", "azure"]).default("kubenet"),
+  /** Network policy engine: none (default) or azure (requires networkPlugin azure). */
+  networkPolicy: z.enum(["none", "azure"]).default("none"),
+  /** Ceiling of masters + workers (the practical ASH limit is 50 per subscription). Defaults to 50. */
+  maxNodes: z.number().int().min(1).default(50),
+  /** Linux admin user on the nodes. Defaults to azureuser. */
+  adminUsername: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Linux user name")
+    .default("azureuser"),
+});
+
+const helperVmSchema = z.strictObject({
+  /** Source CIDRs allowed to reach the helper VM's SSH port. Never world-open. */
+  sshAllowList,
+  vmSize: nonEmpty.default("Standard_DS1_v2"),
+  /** Marketplace image of Ubuntu 22.04 LTS as it is syndicated on this stamp. */
+  image: z
+    .strictObject({
+      publisher: nonEmpty.default(HELPER_VM_IMAGE.publisher),
+      offer: nonEmpty.default(HELPER_VM_IMAGE.offer),
+      sku: nonEmpty.default(HELPER_VM_IMAGE.sku),
+      version: nonEmpty.default(HELPER_VM_IMAGE.version),
+    })
+    .prefault({}),
+  adminUsername: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Linux user name")
+    .default("azureuser"),
+  /** DNS label of the helper VM's public IP. Defaults to <stamp>-aks-helper. */
+  dnsLabel: z.string().regex(DNS_LABEL, "must be a lowercase DNS label (3-63 chars)").optional(),
+  /** The aks-engine-azurestack release tarball: version, URL (release asset or mirror), SHA-256. */
+  aksEngine: pinnedDownload.refine((d) => d.version === AKS_ENGINE_VERSION, {
+    message: `version must be ${AKS_ENGINE_VERSION}, the release this program's cluster definition is written for`,
+    path: ["version"],
+  }),
+  /** The kubectl binary: version, URL, SHA-256. */
+  kubectl: pinnedDownload,
+});
+
+const trafficManagerEndpointSchema = z.strictObject({
+  /** Stack that owns the Traffic Manager profile, e.g. "organization/ash-ha-kubernetes/global". */
+  globalStack: nonEmpty.default("global"),
+  /** Weight for Weighted routing (1-1000). Defaults to 1. */
+  weight: z.number().int().min(1).max(1000).default(1),
+  /** Priority for Priority routing (1-1000, lower wins). Defaults to 1. */
+  priority: z.number().int().min(1).max(1000).default(1),
+  /** Azure region closest to the stamp, for Performance routing, e.g. westus2. */
+  endpointLocation: nonEmpty,
+  /**
+   * What Traffic Manager resolves to for this stamp. Defaults to the ingress public IP; set it when
+   * that IP is intranet-only and the app is published through a firewall/NAT or reverse proxy.
+   */
+  target: z
+    .string()
+    .refine(
+      (v) => isIPv4(v) || isIPv6(v) || FQDN.test(v),
+      "must be the public IP address or DNS name Traffic Manager should hand out",
+    )
+    .optional(),
+});
+
+export const stampSchema = z.strictObject({
+  kind: z.literal("stamp"),
+  azureStack: azureStackSchema,
+  cluster: clusterSchema,
+  helperVm: helperVmSchema,
+  trafficManager: trafficManagerEndpointSchema,
+  ingress: ingressSchema,
+  monitoring: monitoringSchema,
+  app: appSchema,
+});
+
+export type StampSettings = z.infer<typeof stampSchema>;
+export type ClusterConfig = StampSettings["cluster"];
+export type HelperVmConfig = StampSettings["helperVm"];
+/** A stamp's configuration with derived endpoints and its secret. */
+export type StampConfig = StampSettings & {
+  stack: string;
+  /** Stamp name: the stack name, lowercase. */
+  name: string;
+  azureStack: StampSettings["azureStack"] & {
+    armEndpoint: string;
+    portalUrl: string;
+    /** ARM metadata host for the azurestack provider (host part of armEndpoint). */
+    metadataHost: string;
+    activeDirectoryEndpoint: string;
+    graphEndpoint: string;
+  };
+  helperVm: HelperVmConfig & { dnsLabel: string };
+  /** The service principal's client secret. */
+  servicePrincipalSecret: Secret;
+  /** The service principal's certificate and private key (PEM) for aks-engine's ARM sign-in. */
+  servicePrincipalCertificate: Secret;
+};
+
+function defaultPortal(location: string, fqdn: string): string {
+  return `https://portal.${location}.${fqdn}/`;
+}
+
+/** The stamp config with its derived endpoints, helper DNS label and secrets. */
+export function deriveStamp(
+  stack: string,
+  s: StampSettings,
+  secrets: Pick<StampConfig, "servicePrincipalSecret" | "servicePrincipalCertificate">,
+): StampConfig {
+  const armEndpoint =
+    s.azureStack.armEndpoint ??
+    `https://management.${s.azureStack.location}.${s.azureStack.externalFqdn}`;
+  const where = `${s.azureStack.location}.${s.azureStack.externalFqdn}`;
+  const adfs = s.azureStack.identitySystem === "adfs";
+  return {
+    ...s,
+    stack,
+    name: stack,
+    azureStack: {
+      ...s.azureStack,
+      armEndpoint,
+      portalUrl:
+        s.azureStack.portalUrl ?? defaultPortal(s.azureStack.location, s.azureStack.externalFqdn),
+      metadataHost: new URL(armEndpoint).host,
+      activeDirectoryEndpoint:
+        s.azureStack.activeDirectoryEndpoint ??
+        (adfs ? `https://adfs.${where}/adfs/` : "https://login.microsoftonline.com/"),
+      graphEndpoint:
+        s.azureStack.graphEndpoint ??
+        (adfs ? `https://graph.${where}/` : "https://graph.windows.net/"),
+    },
+    helperVm: { ...s.helperVm, dnsLabel: s.helperVm.dnsLabel ?? helperDnsLabel(stack) },
+    ...secrets,
+  };
+}
