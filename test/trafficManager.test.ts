@@ -11,7 +11,7 @@ import {
   parseStatusRange,
 } from "../lib/trafficManager";
 
-/** The defaults config.ts fills in for `trafficManager.monitor`. */
+/** The defaults config/ fills in for `trafficManager.monitor`. */
 const defaults: MonitorSettings = {
   protocol: "HTTP",
   port: 80,

@@ -41,7 +41,7 @@ const endpointNamed = (name: string) => {
   return found;
 };
 
-/** Three stamp configs as config.ts would hand them over. */
+/** Three stamp configs as config/ would hand them over. */
 const stamps: { name: string; target: pulumi.Input<string>; settings: EndpointSettings }[] = [
   {
     name: "seattle",

@@ -8,7 +8,7 @@
  *    including a Secret fed from a plaintext config value, which passes once that config value is
  *    set with `--secret` (the pack sees which config keys are secret).
  *
- * The local program's config cannot express a violation: config validation (config.ts) already
+ * The local program's config cannot express a violation: config validation (config/) already
  * refuses every bad value the pack would catch (unpinned images, world-open SSH, 1 master without
  * the explicit opt-in), so the bad case is a program, not a config. Rules on Azure Stack and Azure
  * resources (SSH, Traffic Manager) need provider plugins that cannot run offline here; the unit

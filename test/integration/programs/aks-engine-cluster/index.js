@@ -2,7 +2,7 @@
 // TypeScript through scripts/ts-register.js, so the dynamic provider is the shipped code).
 require("../../../../scripts/ts-register.js");
 const pulumi = require("@pulumi/pulumi");
-const { AksEngineDeployment } = require("../../../../lib/aksEngineProvider.ts");
+const { AksEngineDeployment } = require("../../../../providers/aksEngineProvider.ts");
 
 const config = new pulumi.Config("it");
 const cluster = new AksEngineDeployment("cluster", {
