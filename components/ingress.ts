@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IngressConfig } from "../config";
-import { forceOwnership } from "../lib/fieldOwnership";
 import { chartSource } from "../lib/helmChart";
 import * as i from "../lib/ingress";
 import { NGF_CHART } from "../lib/versions";
@@ -38,12 +37,7 @@ export class Ingress extends pulumi.ComponentResource {
   public readonly serviceName: string;
 
   constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(
-      "ash-ha-kubernetes:ingress:Ingress",
-      name,
-      {},
-      { ...opts, transformations: [...(opts?.transformations ?? []), forceOwnership] },
-    );
+    super("ash-ha-kubernetes:ingress:Ingress", name, {}, opts);
     const { ingress, stamp } = args;
     const ns = args.namespace ?? i.DEFAULT_NAMESPACE;
     const gatewayName = args.gatewayName ?? i.DEFAULT_GATEWAY_NAME;

@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "../config";
-import { forceOwnership } from "../lib/fieldOwnership";
 import type { GlobalOutputValues } from "../stacks/globalOutputs";
 import { chartSource } from "../lib/helmChart";
 import * as m from "../lib/monitoring";
@@ -50,12 +49,7 @@ export class MonitoringAgent extends pulumi.ComponentResource {
   public readonly namespace?: string;
 
   constructor(name: string, args: MonitoringAgentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(
-      "ash-ha-kubernetes:monitoring:MonitoringAgent",
-      name,
-      {},
-      { ...opts, transformations: [...(opts?.transformations ?? []), forceOwnership] },
-    );
+    super("ash-ha-kubernetes:monitoring:MonitoringAgent", name, {}, opts);
     const { monitoring, stamp } = args;
     this.mode = monitoring.mode;
 

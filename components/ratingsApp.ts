@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../config";
-import { forceOwnership } from "../lib/fieldOwnership";
 import { GeneratedPassword } from "../providers/generatedPassword";
 import * as r from "../lib/ratings";
 
@@ -31,17 +30,7 @@ export class RatingsApp extends pulumi.ComponentResource {
   public readonly apiUrl: string;
 
   constructor(name: string, args: RatingsAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Pulumi owns these objects: a field another manager took over (e.g. `kubectl scale`) is
-    // taken back on the next `pulumi up` instead of failing with a server-side apply conflict.
-    super(
-      "ash-ha-kubernetes:app:RatingsApp",
-      name,
-      {},
-      {
-        ...opts,
-        transformations: [...(opts?.transformations ?? []), forceOwnership],
-      },
-    );
+    super("ash-ha-kubernetes:app:RatingsApp", name, {}, opts);
     const child = { parent: this };
     const { app, stamp } = args;
     const ns = app.namespace;

@@ -1,33 +1,32 @@
 /**
- * The `pulumi.com/patchForce` transformation of the in-cluster components: Pulumi owns the objects
- * it declares, so a field another manager took over (e.g. `kubectl scale`, `kubectl edit`) is taken
- * back on the next `pulumi up` instead of failing with a server-side apply conflict.
+ * Field ownership of the in-cluster layer: Pulumi owns the Kubernetes objects the program deploys,
+ * so a field another manager took over (e.g. `kubectl scale`, `kubectl edit`) is taken back on the
+ * next `pulumi up` instead of failing with a server-side apply conflict.
  *
- * It applies to Kubernetes objects the program declares itself. It leaves alone objects that are
- * only read (`.get`), providers, and the Helm chart / YAML file components: those are rendered by
- * the Kubernetes provider, outside the program's transformations.
+ * `forceOwnership` is a resource transform (`transforms`, run by the engine): `stacks/` applies it
+ * once to the in-cluster components, and the engine runs it for every descendant, including the
+ * objects a Helm chart (`helm.v4.Chart`) or a YAML file (`yaml.v2.ConfigFile`) renders, which are
+ * registered by the Kubernetes provider, out of reach of the old SDK-side `transformations`.
+ * Pure: a function of the registration only.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Component types rendered by the provider (their objects are not declared by the program). */
-const PROVIDER_RENDERED = ["kubernetes:helm.sh/", "kubernetes:yaml/"];
+/** The annotation that makes the Kubernetes provider force server-side apply conflicts. */
+export const PATCH_FORCE = "pulumi.com/patchForce";
 
-/** Adds `pulumi.com/patchForce: "true"` to every Kubernetes object a component declares. */
-export function forceOwnership(
-  args: pulumi.ResourceTransformationArgs,
-): pulumi.ResourceTransformationResult | undefined {
-  if (!args.type.startsWith("kubernetes:")) return undefined;
-  if (PROVIDER_RENDERED.some((prefix) => args.type.startsWith(prefix))) return undefined;
-  if ((args.opts as pulumi.CustomResourceOptions).id !== undefined) return undefined;
+/**
+ * Adds `pulumi.com/patchForce: "true"` to every Kubernetes object registered beneath the resource
+ * it is applied to. Leaves alone components (Helm charts, YAML files, our own components: their
+ * children are objects), providers, and everything that is not a Kubernetes object.
+ */
+export const forceOwnership: pulumi.ResourceTransform = (args) => {
+  if (!args.custom || !args.type.startsWith("kubernetes:")) return undefined;
   const metadata = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
   return {
     props: {
       ...args.props,
-      metadata: {
-        ...metadata,
-        annotations: { ...metadata.annotations, "pulumi.com/patchForce": "true" },
-      },
+      metadata: { ...metadata, annotations: { ...metadata.annotations, [PATCH_FORCE]: "true" } },
     },
     opts: args.opts,
   };
-}
+};

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RatingsApp } from "../components/ratingsApp";
 import type { LocalConfig } from "../config";
+import { forceOwnership } from "../lib/fieldOwnership";
 
 /**
  * The `local` stack: the in-cluster layer on a Kubernetes API reachable from this machine (the
@@ -24,7 +25,8 @@ export function localStack(config: LocalConfig) {
   const app = new RatingsApp(
     "ratings",
     { app: config.app, stamp: config.local.stampName },
-    { providers: { kubernetes: provider } },
+    // Pulumi owns every object it deploys (see lib/fieldOwnership.ts).
+    { providers: { kubernetes: provider }, transforms: [forceOwnership] },
   );
   return {
     kind: config.kind,

@@ -9,6 +9,7 @@ import { RatingsApp } from "../components/ratingsApp";
 import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
 import type { StampConfig } from "../config";
 import { bootstrapSettings } from "../lib/cloudInit";
+import { forceOwnership } from "../lib/fieldOwnership";
 import { helperNames } from "../lib/names";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
 
@@ -73,7 +74,8 @@ export function stampStack(config: StampConfig) {
     ash,
   );
 
-  const inCluster = { providers: { kubernetes: cluster.provider } };
+  // Pulumi owns every object of the in-cluster layer, chart-rendered ones included.
+  const inCluster = { providers: { kubernetes: cluster.provider }, transforms: [forceOwnership] };
   const global = readGlobalOutputs(globalStackReference(config.name, config.trafficManager));
   const ingress = new Ingress(
     `${config.name}-ingress`,

@@ -31,6 +31,7 @@ const recorded: Recorded[] = installMocks({
 import * as k8s from "@pulumi/kubernetes";
 import type { IngressConfig } from "../config";
 import { Ingress } from "../components/ingress";
+import { forceOwnership } from "../lib/fieldOwnership";
 
 /** Every child the component declares, with the options it was given. */
 const declared: {
@@ -76,7 +77,8 @@ beforeAll(async () => {
   component = new Ingress(
     "ingress",
     { ingress, stamp: "seattle", routeNamespaces: ["ratings"] },
-    { providers: { kubernetes: provider }, transformations: [spy] },
+    // As stacks/ apply it: field ownership for everything beneath the in-cluster components.
+    { providers: { kubernetes: provider }, transformations: [spy], transforms: [forceOwnership] },
   );
   await resolve(component.publicIp);
   await settle();

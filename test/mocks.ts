@@ -3,6 +3,7 @@
  * fails loudly on any invoke a test did not declare.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { enableEngineTransforms } from "./support/engineTransforms";
 
 /** One registered (or read) resource as the engine would see it. */
 export interface Recorded {
@@ -110,6 +111,8 @@ export function installMocks(options: MockOptions = {}): Recorded[] {
       }
     };
   }
+  // Transforms run as the engine runs them, before the request reaches the recorder above.
+  enableEngineTransforms();
   if (options.config) pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
   return recorded;
 }
