@@ -19,7 +19,8 @@ export interface RatingsAppArgs {
  * The 3-tier ratings app: namespace (Pod Security `restricted`), MongoDB StatefulSet with a
  * persistent volume and generated credentials, ratings-api and ratings-web Deployments with probes,
  * Services, an HTTPRoute on the ingress Gateway, an HPA on ratings-web, PodDisruptionBudgets and
- * default-deny NetworkPolicies. The Kubernetes provider comes through `opts`.
+ * default-deny NetworkPolicies. The Kubernetes provider comes through `opts`. The constructor wires
+ * the parts built by the functions below it.
  */
 export class RatingsApp extends pulumi.ComponentResource {
   /** Namespace the app runs in. */
@@ -31,248 +32,28 @@ export class RatingsApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: RatingsAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ash-ha-kubernetes:app:RatingsApp", name, {}, opts);
-    const child = { parent: this };
     const { app, stamp } = args;
     const ns = app.namespace;
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
       { metadata: { name: ns, labels: r.namespaceLabels(stamp) } },
-      child,
+      { parent: this },
     );
-    const inNs = { parent: this, dependsOn: [namespace] };
-    const meta = (tier: r.Tier) => ({
-      name: r.tierName(tier),
-      namespace: ns,
-      labels: r.labels(tier, stamp),
-    });
-
-    // Credentials: generated once, kept in state as secrets, handed to pods through a Secret.
-    const password = (suffix: string) =>
-      new GeneratedPassword(`${name}-${suffix}`, { length: 32 }, child);
-    const rootPassword = password("mongodb-root-password");
-    const appPassword = password("mongodb-app-password");
-    const credentials = new k8s.core.v1.Secret(
-      `${name}-mongodb-credentials`,
-      {
-        metadata: {
-          name: "ratings-mongodb-credentials",
-          namespace: ns,
-          labels: r.labels("mongodb", stamp),
-        },
-        type: "Opaque",
-        stringData: {
-          "root-username": r.ROOT_USER,
-          "root-password": rootPassword.result,
-          "app-username": r.APP_USER,
-          "app-password": appPassword.result,
-          "mongodb-uri": pulumi.secret(appPassword.result.apply((p) => r.mongoUri(ns, p))),
-        },
-      },
-      inNs,
-    );
-    const fromSecret = (key: string) => ({
-      valueFrom: { secretKeyRef: { name: credentials.metadata.name, key } },
-    });
-
-    // MongoDB: headless Service whose selector matches the StatefulSet's pods, one replica, a PVC.
-    const initScript = new k8s.core.v1.ConfigMap(
-      `${name}-mongodb-init`,
-      {
-        metadata: {
-          name: "ratings-mongodb-init",
-          namespace: ns,
-          labels: r.labels("mongodb", stamp),
-        },
-        data: { "create-app-user.js": r.MONGO_INIT_SCRIPT },
-      },
-      inNs,
-    );
-    const mongoService = new k8s.core.v1.Service(
-      `${name}-mongodb`,
-      {
-        metadata: meta("mongodb"),
-        spec: {
-          clusterIP: "None",
-          selector: r.selectorLabels("mongodb"),
-          ports: [{ name: "mongodb", port: r.PORTS.mongodb, targetPort: r.PORTS.mongodb }],
-        },
-      },
-      inNs,
-    );
-    new k8s.apps.v1.StatefulSet(
-      `${name}-mongodb`,
-      {
-        metadata: meta("mongodb"),
-        spec: {
-          serviceName: mongoService.metadata.name,
-          replicas: 1,
-          selector: { matchLabels: r.selectorLabels("mongodb") },
-          template: {
-            metadata: { labels: r.labels("mongodb", stamp) },
-            spec: {
-              securityContext: r.podSecurity("mongodb"),
-              containers: [
-                {
-                  name: "mongodb",
-                  image: app.mongoImage,
-                  ports: [{ name: "mongodb", containerPort: r.PORTS.mongodb }],
-                  env: [
-                    { name: "MONGO_INITDB_ROOT_USERNAME", ...fromSecret("root-username") },
-                    { name: "MONGO_INITDB_ROOT_PASSWORD", ...fromSecret("root-password") },
-                    { name: "MONGO_APP_USERNAME", ...fromSecret("app-username") },
-                    { name: "MONGO_APP_PASSWORD", ...fromSecret("app-password") },
-                  ],
-                  resources: r.RESOURCES.mongodb,
-                  securityContext: r.containerSecurity(),
-                  ...r.mongoProbes(),
-                  volumeMounts: [
-                    { name: "data", mountPath: "/data/db" },
-                    { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
-                  ],
-                },
-              ],
-              volumes: [{ name: "init", configMap: { name: initScript.metadata.name } }],
-            },
-          },
-          volumeClaimTemplates: [
-            {
-              metadata: { name: "data", labels: r.selectorLabels("mongodb") },
-              spec: {
-                accessModes: ["ReadWriteOnce"],
-                storageClassName: app.storageClass,
-                resources: { requests: { storage: app.mongoStorageSize } },
-              },
-            },
-          ],
-        },
-      },
-      { ...inNs, dependsOn: [namespace, credentials] },
-    );
-
-    // ratings-api and ratings-web.
-    const deployment = (
-      tier: "api" | "web",
-      replicas: number | undefined,
-      env: k8s.types.input.core.v1.EnvVar[],
-    ) =>
-      new k8s.apps.v1.Deployment(
-        `${name}-${tier}`,
-        {
-          metadata: meta(tier),
-          spec: {
-            replicas,
-            selector: { matchLabels: r.selectorLabels(tier) },
-            template: {
-              metadata: { labels: r.labels(tier, stamp) },
-              spec: {
-                securityContext: r.podSecurity(tier),
-                containers: [
-                  {
-                    name: r.tierName(tier),
-                    image: tier === "api" ? app.apiImage : app.webImage,
-                    ports: [{ name: "http", containerPort: r.PORTS[tier] }],
-                    env,
-                    resources: r.RESOURCES[tier],
-                    securityContext: r.containerSecurity(),
-                    ...r.httpProbes(tier),
-                  },
-                ],
-              },
-            },
-          },
-        },
-        { ...inNs, dependsOn: [namespace, credentials] },
-      );
-    deployment("api", app.apiReplicas, [
-      { name: "PORT", value: String(r.PORTS.api) },
-      { name: "MONGODB_URI", ...fromSecret("mongodb-uri") },
-    ]);
-    // Replicas of ratings-web belong to its autoscaler: leaving them unset keeps Pulumi from
-    // fighting the HPA (the Deployment starts at 1, the API default).
-    const web = deployment("web", undefined, [
-      { name: "PORT", value: String(r.PORTS.web) },
-      { name: "API", value: r.apiUrl(ns) },
-    ]);
-
-    const services = (["api", "web"] as const).map(
-      (tier) =>
-        new k8s.core.v1.Service(
-          `${name}-${tier}`,
-          {
-            metadata: meta(tier),
-            spec: {
-              type: "ClusterIP",
-              selector: r.selectorLabels(tier),
-              ports: [{ name: "http", port: r.SERVICE_PORTS[tier], targetPort: r.PORTS[tier] }],
-            },
-          },
-          inNs,
-        ),
-    );
-
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-      `${name}-web`,
-      { metadata: meta("web"), spec: r.webAutoscalerSpec(app.webAutoscaling) },
-      { ...inNs, dependsOn: [web] },
-    );
-
-    for (const tier of ["web", "api", "mongodb"] as const) {
-      new k8s.policy.v1.PodDisruptionBudget(
-        `${name}-${tier}`,
-        {
-          metadata: meta(tier),
-          spec: { maxUnavailable: 1, selector: { matchLabels: r.selectorLabels(tier) } },
-        },
-        inNs,
-      );
-    }
-
-    for (const policy of r.networkPolicies(args.gateway?.namespace)) {
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${policy.name}`,
-        {
-          metadata: {
-            name: policy.name,
-            namespace: ns,
-            labels: { "app.kubernetes.io/part-of": r.PART_OF },
-          },
-          spec: policy.spec,
-        },
-        inNs,
-      );
-    }
-
-    if (args.gateway) {
-      // `/` to ratings-web; `/healthz` to the API so Traffic Manager probes real app health.
-      new k8s.apiextensions.CustomResource(
-        `${name}-route`,
-        {
-          apiVersion: "gateway.networking.k8s.io/v1",
-          kind: "HTTPRoute",
-          metadata: {
-            name: "ratings",
-            namespace: ns,
-            labels: { "app.kubernetes.io/part-of": r.PART_OF },
-          },
-          spec: {
-            parentRefs: [{ name: args.gateway.name, namespace: args.gateway.namespace }],
-            hostnames: args.hostname ? [args.hostname] : undefined,
-            rules: [
-              {
-                matches: [{ path: { type: "Exact", value: "/healthz" } }],
-                backendRefs: [{ name: r.tierName("api"), port: r.SERVICE_PORTS.api }],
-              },
-              {
-                matches: [{ path: { type: "PathPrefix", value: "/" } }],
-                backendRefs: [{ name: r.tierName("web"), port: r.SERVICE_PORTS.web }],
-              },
-            ],
-          },
-        },
-        { ...inNs, dependsOn: services },
-      );
-    }
+    const scope: Scope = {
+      name,
+      ns,
+      stamp,
+      app,
+      namespace,
+      inNs: { parent: this, dependsOn: [namespace] },
+      meta: (tier) => ({ name: r.tierName(tier), namespace: ns, labels: r.labels(tier, stamp) }),
+    };
+    const credentials = mongoCredentials(scope);
+    mongoDb(scope, credentials);
+    const services = apiAndWeb(scope, credentials);
+    budgetsAndPolicies(scope, args.gateway?.namespace);
+    if (args.gateway) route(scope, args.gateway, args.hostname, services);
 
     this.namespace = namespace.metadata.name;
     this.credentialsSecretName = credentials.metadata.name;
@@ -283,4 +64,279 @@ export class RatingsApp extends pulumi.ComponentResource {
       apiUrl: this.apiUrl,
     });
   }
+}
+
+/** What the builders of the app's parts share. */
+interface Scope {
+  /** The component's name: every child is `<name>-<part>`. */
+  name: string;
+  /** The app's namespace, its resource, the stamp and the app settings. */
+  ns: string;
+  namespace: k8s.core.v1.Namespace;
+  stamp: string;
+  app: AppConfig;
+  /** Options of every object in the namespace: child of the component, after the namespace. */
+  inNs: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
+  /** Metadata of a tier's objects. */
+  meta: (tier: r.Tier) => { name: string; namespace: string; labels: Record<string, string> };
+}
+
+/** An environment variable read from the credentials Secret. */
+const fromSecret = (credentials: k8s.core.v1.Secret, key: string) => ({
+  valueFrom: { secretKeyRef: { name: credentials.metadata.name, key } },
+});
+
+/** MongoDB's generated passwords and the Secret pods read them (and the API's URI) from. */
+function mongoCredentials(s: Scope): k8s.core.v1.Secret {
+  const { name, ns, stamp, inNs } = s;
+  const child = { parent: inNs.parent };
+  // Credentials: generated once, kept in state as secrets, handed to pods through a Secret.
+  const password = (suffix: string) =>
+    new GeneratedPassword(`${name}-${suffix}`, { length: 32 }, child);
+  const rootPassword = password("mongodb-root-password");
+  const appPassword = password("mongodb-app-password");
+  return new k8s.core.v1.Secret(
+    `${name}-mongodb-credentials`,
+    {
+      metadata: {
+        name: "ratings-mongodb-credentials",
+        namespace: ns,
+        labels: r.labels("mongodb", stamp),
+      },
+      type: "Opaque",
+      stringData: {
+        "root-username": r.ROOT_USER,
+        "root-password": rootPassword.result,
+        "app-username": r.APP_USER,
+        "app-password": appPassword.result,
+        "mongodb-uri": pulumi.secret(appPassword.result.apply((p) => r.mongoUri(ns, p))),
+      },
+    },
+    inNs,
+  );
+}
+
+/** MongoDB: the init script, a headless Service and a one-replica StatefulSet with a volume. */
+function mongoDb(s: Scope, credentials: k8s.core.v1.Secret): void {
+  const { name, ns, stamp, app, namespace, inNs, meta } = s;
+  // MongoDB: headless Service whose selector matches the StatefulSet's pods, one replica, a PVC.
+  const initScript = new k8s.core.v1.ConfigMap(
+    `${name}-mongodb-init`,
+    {
+      metadata: {
+        name: "ratings-mongodb-init",
+        namespace: ns,
+        labels: r.labels("mongodb", stamp),
+      },
+      data: { "create-app-user.js": r.MONGO_INIT_SCRIPT },
+    },
+    inNs,
+  );
+  const mongoService = new k8s.core.v1.Service(
+    `${name}-mongodb`,
+    {
+      metadata: meta("mongodb"),
+      spec: {
+        clusterIP: "None",
+        selector: r.selectorLabels("mongodb"),
+        ports: [{ name: "mongodb", port: r.PORTS.mongodb, targetPort: r.PORTS.mongodb }],
+      },
+    },
+    inNs,
+  );
+  new k8s.apps.v1.StatefulSet(
+    `${name}-mongodb`,
+    {
+      metadata: meta("mongodb"),
+      spec: {
+        serviceName: mongoService.metadata.name,
+        replicas: 1,
+        selector: { matchLabels: r.selectorLabels("mongodb") },
+        template: {
+          metadata: { labels: r.labels("mongodb", stamp) },
+          spec: {
+            securityContext: r.podSecurity("mongodb"),
+            containers: [
+              {
+                name: "mongodb",
+                image: app.mongoImage,
+                ports: [{ name: "mongodb", containerPort: r.PORTS.mongodb }],
+                env: [
+                  {
+                    name: "MONGO_INITDB_ROOT_USERNAME",
+                    ...fromSecret(credentials, "root-username"),
+                  },
+                  {
+                    name: "MONGO_INITDB_ROOT_PASSWORD",
+                    ...fromSecret(credentials, "root-password"),
+                  },
+                  { name: "MONGO_APP_USERNAME", ...fromSecret(credentials, "app-username") },
+                  { name: "MONGO_APP_PASSWORD", ...fromSecret(credentials, "app-password") },
+                ],
+                resources: r.RESOURCES.mongodb,
+                securityContext: r.containerSecurity(),
+                ...r.mongoProbes(),
+                volumeMounts: [
+                  { name: "data", mountPath: "/data/db" },
+                  { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+                ],
+              },
+            ],
+            volumes: [{ name: "init", configMap: { name: initScript.metadata.name } }],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: "data", labels: r.selectorLabels("mongodb") },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              storageClassName: app.storageClass,
+              resources: { requests: { storage: app.mongoStorageSize } },
+            },
+          },
+        ],
+      },
+    },
+    { ...inNs, dependsOn: [namespace, credentials] },
+  );
+}
+
+/** ratings-api and ratings-web: Deployments, ClusterIP Services, the HPA of ratings-web. */
+function apiAndWeb(s: Scope, credentials: k8s.core.v1.Secret): k8s.core.v1.Service[] {
+  const { name, ns, stamp, app, namespace, inNs, meta } = s;
+  // ratings-api and ratings-web.
+  const deployment = (
+    tier: "api" | "web",
+    replicas: number | undefined,
+    env: k8s.types.input.core.v1.EnvVar[],
+  ) =>
+    new k8s.apps.v1.Deployment(
+      `${name}-${tier}`,
+      {
+        metadata: meta(tier),
+        spec: {
+          replicas,
+          selector: { matchLabels: r.selectorLabels(tier) },
+          template: {
+            metadata: { labels: r.labels(tier, stamp) },
+            spec: {
+              securityContext: r.podSecurity(tier),
+              containers: [
+                {
+                  name: r.tierName(tier),
+                  image: tier === "api" ? app.apiImage : app.webImage,
+                  ports: [{ name: "http", containerPort: r.PORTS[tier] }],
+                  env,
+                  resources: r.RESOURCES[tier],
+                  securityContext: r.containerSecurity(),
+                  ...r.httpProbes(tier),
+                },
+              ],
+            },
+          },
+        },
+      },
+      { ...inNs, dependsOn: [namespace, credentials] },
+    );
+  deployment("api", app.apiReplicas, [
+    { name: "PORT", value: String(r.PORTS.api) },
+    { name: "MONGODB_URI", ...fromSecret(credentials, "mongodb-uri") },
+  ]);
+  // Replicas of ratings-web belong to its autoscaler: leaving them unset keeps Pulumi from
+  // fighting the HPA (the Deployment starts at 1, the API default).
+  const web = deployment("web", undefined, [
+    { name: "PORT", value: String(r.PORTS.web) },
+    { name: "API", value: r.apiUrl(ns) },
+  ]);
+
+  const services = (["api", "web"] as const).map(
+    (tier) =>
+      new k8s.core.v1.Service(
+        `${name}-${tier}`,
+        {
+          metadata: meta(tier),
+          spec: {
+            type: "ClusterIP",
+            selector: r.selectorLabels(tier),
+            ports: [{ name: "http", port: r.SERVICE_PORTS[tier], targetPort: r.PORTS[tier] }],
+          },
+        },
+        inNs,
+      ),
+  );
+
+  new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    `${name}-web`,
+    { metadata: meta("web"), spec: r.webAutoscalerSpec(app.webAutoscaling) },
+    { ...inNs, dependsOn: [web] },
+  );
+  return services;
+}
+
+/** A PodDisruptionBudget per tier and the default-deny NetworkPolicies. */
+function budgetsAndPolicies(s: Scope, gatewayNamespace: string | undefined): void {
+  const { name, ns, inNs, meta } = s;
+  for (const tier of ["web", "api", "mongodb"] as const) {
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-${tier}`,
+      {
+        metadata: meta(tier),
+        spec: { maxUnavailable: 1, selector: { matchLabels: r.selectorLabels(tier) } },
+      },
+      inNs,
+    );
+  }
+
+  for (const policy of r.networkPolicies(gatewayNamespace)) {
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-${policy.name}`,
+      {
+        metadata: {
+          name: policy.name,
+          namespace: ns,
+          labels: { "app.kubernetes.io/part-of": r.PART_OF },
+        },
+        spec: policy.spec,
+      },
+      inNs,
+    );
+  }
+}
+
+/** The HTTPRoute on the ingress Gateway. */
+function route(
+  s: Scope,
+  gateway: NonNullable<RatingsAppArgs["gateway"]>,
+  hostname: string | undefined,
+  services: k8s.core.v1.Service[],
+): void {
+  const { name, ns, inNs } = s;
+  // `/` to ratings-web; `/healthz` to the API so Traffic Manager probes real app health.
+  new k8s.apiextensions.CustomResource(
+    `${name}-route`,
+    {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: {
+        name: "ratings",
+        namespace: ns,
+        labels: { "app.kubernetes.io/part-of": r.PART_OF },
+      },
+      spec: {
+        parentRefs: [{ name: gateway.name, namespace: gateway.namespace }],
+        hostnames: hostname ? [hostname] : undefined,
+        rules: [
+          {
+            matches: [{ path: { type: "Exact", value: "/healthz" } }],
+            backendRefs: [{ name: r.tierName("api"), port: r.SERVICE_PORTS.api }],
+          },
+          {
+            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+            backendRefs: [{ name: r.tierName("web"), port: r.SERVICE_PORTS.web }],
+          },
+        ],
+      },
+    },
+    { ...inNs, dependsOn: services },
+  );
 }
