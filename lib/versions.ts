@@ -8,6 +8,7 @@
  * Pinned elsewhere, by kind: Go-built tools in toolchain/modules/<tool>/go.mod and npm packages in
  * package.json (test/toolchain.test.ts checks that the two agree); the Kubernetes versions below are
  * checked against the real binary's `get-versions` in test/integration/aksEngineBinary.test.ts.
+ * test/versions.test.ts checks that every file this comment names exists.
  */
 
 /** The aks-engine-azurestack release the cluster definition is written for. */
@@ -26,9 +27,10 @@ export const DEFAULT_KUBERNETES_VERSION = "1.34.4";
 export const AKS_ENGINE_DISTRO = "aks-ubuntu-22.04";
 
 /**
- * The kubelet version the local control plane's simulated (KWOK) nodes report: the default
- * cluster version, so the local stack looks like a freshly deployed stamp. One line on purpose, so
- * scripts/local-cluster.sh can read it: `LOCAL_NODE_VERSION = "v<version>"`.
+ * The Kubernetes version of the local control plane (scripts/local-cluster.sh): its binaries are
+ * built from the k8s.io/kubernetes module pinned in toolchain/modules/kubernetes/go.mod, and its
+ * simulated nodes report the same version. test/versions.test.ts keeps the two equal and the
+ * version one the pinned aks-engine-azurestack supports, so the local stack looks like a stamp.
  */
 export const LOCAL_NODE_VERSION = "v1.34.4";
 
