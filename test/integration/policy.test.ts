@@ -12,7 +12,7 @@
  * refuses every bad value the pack would catch (unpinned images, world-open SSH, 1 master without
  * the explicit opt-in), so the bad case is a program, not a config. Rules on Azure Stack and Azure
  * resources (SSH, Traffic Manager) need provider plugins that cannot run offline here; the unit
- * tests in test/policy.test.ts cover them.
+ * tests in test/policy/ (one file per rule) cover them.
  *
  * Measured with CLI v3.259.0: a mandatory violation makes `pulumi preview` exit 1 (older docs say
  * 5); advisory violations alone exit 0.
