@@ -17,7 +17,8 @@ import { trafficManagerProbesAppHealth } from "./trafficManagerProbesAppHealth";
 import { workersAtLeastThree } from "./workersAtLeastThree";
 
 export { known, POD_SPEC_PATHS } from "./helpers";
-export { clusterSize, type ClusterSize } from "./clusterSize";
+export { clusterSize } from "./clusterSize";
+export type { ClusterSize } from "./clusterSize";
 export * from "./containersHaveRequestsAndLimits";
 export * from "./imagesPinned";
 export * from "./mastersThreeOrFive";
