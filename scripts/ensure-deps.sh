@@ -11,6 +11,15 @@ if [ "$(cat node_modules/.ashk8s-lock 2>/dev/null)" != "$lock_stamp" ] || [ ! -x
   npm ci --no-audit --no-fund >&2
   echo "$lock_stamp" >node_modules/.ashk8s-lock
 fi
+# The generated @pulumi/azurestack is TypeScript; build it into sdks/azurestack/bin with its own
+# postinstall script, as `npm install` of a published SDK would (npm runs no scripts of a linked
+# file: dependency). Without bin/, Node prints a DEP0128 warning about its `main` on every run.
+sdk_stamp=$(cat sdks/azurestack/.ashk8s-stamp)
+if [ "$(cat sdks/azurestack/bin/.ashk8s-stamp 2>/dev/null)" != "$sdk_stamp" ]; then
+  echo "[deps] building the generated @pulumi/azurestack SDK (tsc)" >&2
+  (cd sdks/azurestack && node scripts/postinstall.js)
+  echo "$sdk_stamp" >sdks/azurestack/bin/.ashk8s-stamp
+fi
 node_version=$(node --version)
 case "$node_version" in
   v22.*) ;;
