@@ -63,87 +63,14 @@ export class MonitoringAgent extends pulumi.ComponentResource {
       return args.global;
     };
 
-    if (monitoring.mode === "fluentBit") {
-      const g = global();
-      const ns = m.FLUENT_BIT_NAMESPACE;
-      const namespace = new k8s.core.v1.Namespace(
-        `${name}-ns`,
-        { metadata: { name: ns, labels: m.namespaceLabels(stamp) } },
-        { parent: this },
-      );
-      const credentials = new k8s.core.v1.Secret(
-        `${name}-logs-ingestion`,
-        {
-          metadata: {
-            name: m.CREDENTIALS_SECRET.name,
-            namespace: ns,
-            labels: { "app.kubernetes.io/part-of": "monitoring", "ash-ha-kubernetes/stamp": stamp },
-          },
-          type: "Opaque",
-          stringData: { [m.CREDENTIALS_SECRET.key]: pulumi.secret(g.logsIngestionClientSecret) },
-        },
-        { parent: this, dependsOn: [namespace] },
-      );
-      const dest = pulumi
-        .all([
-          g.logsIngestionEndpoint,
-          g.logsIngestionRuleId,
-          g.logsIngestionStreamName,
-          g.logsIngestionTenantId,
-          g.logsIngestionClientId,
-        ])
-        .apply(([endpoint, ruleId, streamName, tenantId, clientId]) => ({
-          endpoint,
-          ruleId,
-          streamName,
-          tenantId,
-          clientId,
-        }));
-      new k8s.helm.v4.Chart(
-        `${name}-fluent-bit`,
-        {
-          ...chartSource(
-            FLUENT_BIT_CHART.name,
-            monitoring.fluentBit.chart,
-            monitoring.fluentBit.chartVersion,
-          ),
-          name: m.FLUENT_BIT_RELEASE,
-          namespace: ns,
-          values: dest.apply((d) => m.fluentBitValues(monitoring, stamp, d)),
-        },
-        { parent: this, dependsOn: [namespace, credentials] },
-      );
-      this.namespace = ns;
-      this.destination = dest.apply((d) => m.destination("fluentBit", { logsIngestion: d }));
-    } else if (monitoring.mode === "containerInsights") {
-      const g = global();
-      const ns = m.CONTAINER_INSIGHTS_NAMESPACE;
-      new k8s.helm.v4.Chart(
-        `${name}-container-insights`,
-        {
-          ...chartSource(
-            CONTAINER_INSIGHTS_CHART.name,
-            monitoring.containerInsights.chart,
-            monitoring.containerInsights.chartVersion,
-          ),
-          name: "azuremonitor-containers",
-          namespace: ns,
-          // The shared key goes in as a secret Output, so Pulumi keeps it encrypted in state; the
-          // chart itself renders it into the Kubernetes Secret ama-logs-secret (kube-system).
-          values: m.containerInsightsValues(monitoring, stamp, {
-            workspaceId: g.logAnalyticsWorkspaceId,
-            workspaceKey: pulumi.secret(g.logAnalyticsSharedKey),
-          }),
-        },
-        { parent: this },
-      );
-      this.namespace = ns;
-      this.destination = g.logAnalyticsWorkspaceId.apply((workspaceId) =>
-        m.destination("containerInsights", { workspaceId, domain: monitoring.domain }),
-      );
-    } else {
-      this.destination = pulumi.output(m.destination("none", {}));
-    }
+    const agent =
+      monitoring.mode === "fluentBit"
+        ? fluentBitAgent(this, name, monitoring, stamp, global())
+        : monitoring.mode === "containerInsights"
+          ? containerInsightsAgent(this, name, monitoring, stamp, global())
+          : { namespace: undefined, destination: pulumi.output(m.destination("none", {})) };
+    this.namespace = agent.namespace;
+    this.destination = agent.destination;
 
     this.registerOutputs({
       mode: this.mode,
@@ -151,4 +78,111 @@ export class MonitoringAgent extends pulumi.ComponentResource {
       namespace: this.namespace,
     });
   }
+}
+
+/** What an agent deploys into and ships where. */
+interface Agent {
+  namespace?: string;
+  destination: pulumi.Output<string>;
+}
+
+/**
+ * fluentBit mode: its namespace, the Secret with the publishing identity's client secret, and the
+ * Fluent Bit chart posting to the Logs Ingestion endpoint and rule of the global stack.
+ */
+function fluentBitAgent(
+  parent: pulumi.Resource,
+  name: string,
+  monitoring: MonitoringConfig,
+  stamp: string,
+  g: MonitoringDestination,
+): Agent {
+  const ns = m.FLUENT_BIT_NAMESPACE;
+  const namespace = new k8s.core.v1.Namespace(
+    `${name}-ns`,
+    { metadata: { name: ns, labels: m.namespaceLabels(stamp) } },
+    { parent },
+  );
+  const credentials = new k8s.core.v1.Secret(
+    `${name}-logs-ingestion`,
+    {
+      metadata: {
+        name: m.CREDENTIALS_SECRET.name,
+        namespace: ns,
+        labels: { "app.kubernetes.io/part-of": "monitoring", "ash-ha-kubernetes/stamp": stamp },
+      },
+      type: "Opaque",
+      stringData: { [m.CREDENTIALS_SECRET.key]: pulumi.secret(g.logsIngestionClientSecret) },
+    },
+    { parent, dependsOn: [namespace] },
+  );
+  const dest = pulumi
+    .all([
+      g.logsIngestionEndpoint,
+      g.logsIngestionRuleId,
+      g.logsIngestionStreamName,
+      g.logsIngestionTenantId,
+      g.logsIngestionClientId,
+    ])
+    .apply(([endpoint, ruleId, streamName, tenantId, clientId]) => ({
+      endpoint,
+      ruleId,
+      streamName,
+      tenantId,
+      clientId,
+    }));
+  new k8s.helm.v4.Chart(
+    `${name}-fluent-bit`,
+    {
+      ...chartSource(
+        FLUENT_BIT_CHART.name,
+        monitoring.fluentBit.chart,
+        monitoring.fluentBit.chartVersion,
+      ),
+      name: m.FLUENT_BIT_RELEASE,
+      namespace: ns,
+      values: dest.apply((d) => m.fluentBitValues(monitoring, stamp, d)),
+    },
+    { parent, dependsOn: [namespace, credentials] },
+  );
+  return {
+    namespace: ns,
+    destination: dest.apply((d) => m.destination("fluentBit", { logsIngestion: d })),
+  };
+}
+
+/** containerInsights mode: the azuremonitor-containers chart against the workspace. */
+function containerInsightsAgent(
+  parent: pulumi.Resource,
+  name: string,
+  monitoring: MonitoringConfig,
+  stamp: string,
+  g: MonitoringDestination,
+): Agent {
+  const ns = m.CONTAINER_INSIGHTS_NAMESPACE;
+  new k8s.helm.v4.Chart(
+    `${name}-container-insights`,
+    {
+      ...chartSource(
+        CONTAINER_INSIGHTS_CHART.name,
+        monitoring.containerInsights.chart,
+        monitoring.containerInsights.chartVersion,
+      ),
+      name: "azuremonitor-containers",
+      namespace: ns,
+      // The shared key goes in as a secret Output, so Pulumi keeps it encrypted in state; the
+      // chart itself renders it into the Kubernetes Secret ama-logs-secret (kube-system).
+      values: m.containerInsightsValues(monitoring, stamp, {
+        workspaceId: g.logAnalyticsWorkspaceId,
+        workspaceKey: pulumi.secret(g.logAnalyticsSharedKey),
+      }),
+    },
+    { parent },
+  );
+  return {
+    namespace: ns,
+    destination: g.logAnalyticsWorkspaceId.apply((workspaceId) =>
+      m.destination("containerInsights", { workspaceId, domain: monitoring.domain }),
+    ),
+  };
 }
