@@ -1,14 +1,14 @@
 # shellcheck shell=bash
 # Sourced by scripts/local-cluster.sh (uses its settings, log, die and running_components): finds who
 # holds a port of the local control plane.
-# Prints "pid args" of the process listening on 127.0.0.1:$1 (or any address), nothing when free.
+# Prints "pid program" (its argv[0]) of the process listening on port $1, nothing when free.
 port_holder() {
   local line pid
   line=$(ss -Hltnp "sport = :$1" 2>/dev/null | head -n 1) || return 0
   [ -n "$line" ] || return 0
   pid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<<"$line")
   if [ -n "$pid" ]; then
-    echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+    echo "$pid $(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1)"
   else
     echo "? (owner not visible to this user)"
   fi
