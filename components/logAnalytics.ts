@@ -52,117 +52,12 @@ export class LogAnalytics extends pulumi.ComponentResource {
 
   constructor(name: string, args: LogAnalyticsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ash-ha-kubernetes:global:LogAnalytics", name, {}, opts);
-    const child = { parent: this };
-    const { settings, location, resourceGroupName, tags } = args;
-
-    const workspace = new azure.operationalinsights.Workspace(
-      `${name}-workspace`,
-      {
-        resourceGroupName,
-        location,
-        sku: {
-          name: settings.sku,
-          capacityReservationLevel: settings.capacityReservationLevel,
-        },
-        retentionInDays: settings.retentionDays,
-        tags,
-      },
-      child,
-    );
-
-    // The ContainerInsights views of the containerInsights agent chart need this solution.
-    const solutionName = pulumi.interpolate`ContainerInsights(${workspace.name})`;
-    new azure.operationsmanagement.Solution(
-      `${name}-container-insights`,
-      {
-        solutionName,
-        resourceGroupName,
-        location,
-        plan: {
-          name: solutionName,
-          publisher: "Microsoft",
-          product: "OMSGallery/ContainerInsights",
-          promotionCode: "",
-        },
-        properties: { workspaceResourceId: workspace.id },
-        tags,
-      },
-      child,
-    );
-
+    const workspace = workspaceWithSolution(this, name, args);
     const keys = azure.operationalinsights.getSharedKeysOutput(
-      { resourceGroupName, workspaceName: workspace.name },
-      child,
+      { resourceGroupName: args.resourceGroupName, workspaceName: workspace.name },
+      { parent: this },
     );
-
-    // Logs Ingestion API: endpoint, table, rule (all in the workspace's region).
-    const endpoint = new azure.monitor.DataCollectionEndpoint(
-      `${name}-dce`,
-      {
-        resourceGroupName,
-        location,
-        description: "Logs Ingestion API endpoint for the stamps' Fluent Bit agents.",
-        networkAcls: { publicNetworkAccess: "Enabled" },
-        tags,
-      },
-      child,
-    );
-    const table = new azure.operationalinsights.Table(
-      `${name}-container-logs`,
-      {
-        tableName: LOGS_TABLE_NAME,
-        resourceGroupName,
-        workspaceName: workspace.name,
-        plan: "Analytics",
-        schema: {
-          name: LOGS_TABLE_NAME,
-          description: "Container logs of every stamp, sent by Fluent Bit.",
-          columns: LOGS_TABLE_COLUMNS.map((c) => ({ ...c })),
-        },
-      },
-      child,
-    );
-    const rule = new azure.monitor.DataCollectionRule(
-      `${name}-dcr`,
-      {
-        resourceGroupName,
-        location,
-        description: "Container logs from the stamps' Fluent Bit agents into the workspace.",
-        dataCollectionEndpointId: endpoint.id,
-        streamDeclarations: {
-          [LOGS_STREAM_NAME]: { columns: LOGS_STREAM_COLUMNS.map((c) => ({ ...c })) },
-        },
-        destinations: {
-          logAnalytics: [{ name: "workspace", workspaceResourceId: workspace.id }],
-        },
-        dataFlows: [
-          {
-            streams: [LOGS_STREAM_NAME],
-            destinations: ["workspace"],
-            transformKql: LOGS_TRANSFORM_KQL,
-            outputStream: LOGS_STREAM_NAME,
-          },
-        ],
-        tags,
-      },
-      { parent: this, dependsOn: [table] },
-    );
-
-    // The publisher may send to this rule and nothing else.
-    const client = azure.authorization.getClientConfigOutput(child);
-    new azure.authorization.RoleAssignment(
-      `${name}-publisher`,
-      {
-        scope: rule.id,
-        principalId: args.publisherPrincipalId,
-        principalType: "ServicePrincipal",
-        roleDefinitionId: client.subscriptionId.apply((sub) =>
-          roleDefinitionId(sub, MONITORING_METRICS_PUBLISHER_ROLE),
-        ),
-        description: "Stamps' log agents publish container logs (Logs Ingestion API).",
-      },
-      child,
-    );
+    const { endpoint, rule } = logsIngestion(this, name, args, workspace);
 
     this.workspaceResourceId = workspace.id;
     this.workspaceName = workspace.name;
@@ -197,4 +92,132 @@ export class LogAnalytics extends pulumi.ComponentResource {
       streamName: this.streamName,
     });
   }
+}
+
+/** The workspace and the ContainerInsights solution on it. */
+function workspaceWithSolution(
+  parent: pulumi.Resource,
+  name: string,
+  args: LogAnalyticsArgs,
+): azure.operationalinsights.Workspace {
+  const child = { parent };
+  const { settings, location, resourceGroupName, tags } = args;
+  const workspace = new azure.operationalinsights.Workspace(
+    `${name}-workspace`,
+    {
+      resourceGroupName,
+      location,
+      sku: {
+        name: settings.sku,
+        capacityReservationLevel: settings.capacityReservationLevel,
+      },
+      retentionInDays: settings.retentionDays,
+      tags,
+    },
+    child,
+  );
+
+  // The ContainerInsights views of the containerInsights agent chart need this solution.
+  const solutionName = pulumi.interpolate`ContainerInsights(${workspace.name})`;
+  new azure.operationsmanagement.Solution(
+    `${name}-container-insights`,
+    {
+      solutionName,
+      resourceGroupName,
+      location,
+      plan: {
+        name: solutionName,
+        publisher: "Microsoft",
+        product: "OMSGallery/ContainerInsights",
+        promotionCode: "",
+      },
+      properties: { workspaceResourceId: workspace.id },
+      tags,
+    },
+    child,
+  );
+  return workspace;
+}
+
+/**
+ * The Logs Ingestion API pieces: a data collection endpoint, the custom table, the rule that maps
+ * the agents' records into it, and the publisher's role on that rule.
+ */
+function logsIngestion(
+  parent: pulumi.Resource,
+  name: string,
+  args: LogAnalyticsArgs,
+  workspace: azure.operationalinsights.Workspace,
+) {
+  const child = { parent };
+  const { location, resourceGroupName, tags } = args;
+  // Logs Ingestion API: endpoint, table, rule (all in the workspace's region).
+  const endpoint = new azure.monitor.DataCollectionEndpoint(
+    `${name}-dce`,
+    {
+      resourceGroupName,
+      location,
+      description: "Logs Ingestion API endpoint for the stamps' Fluent Bit agents.",
+      networkAcls: { publicNetworkAccess: "Enabled" },
+      tags,
+    },
+    child,
+  );
+  const table = new azure.operationalinsights.Table(
+    `${name}-container-logs`,
+    {
+      tableName: LOGS_TABLE_NAME,
+      resourceGroupName,
+      workspaceName: workspace.name,
+      plan: "Analytics",
+      schema: {
+        name: LOGS_TABLE_NAME,
+        description: "Container logs of every stamp, sent by Fluent Bit.",
+        columns: LOGS_TABLE_COLUMNS.map((c) => ({ ...c })),
+      },
+    },
+    child,
+  );
+  const rule = new azure.monitor.DataCollectionRule(
+    `${name}-dcr`,
+    {
+      resourceGroupName,
+      location,
+      description: "Container logs from the stamps' Fluent Bit agents into the workspace.",
+      dataCollectionEndpointId: endpoint.id,
+      streamDeclarations: {
+        [LOGS_STREAM_NAME]: { columns: LOGS_STREAM_COLUMNS.map((c) => ({ ...c })) },
+      },
+      destinations: {
+        logAnalytics: [{ name: "workspace", workspaceResourceId: workspace.id }],
+      },
+      dataFlows: [
+        {
+          streams: [LOGS_STREAM_NAME],
+          destinations: ["workspace"],
+          transformKql: LOGS_TRANSFORM_KQL,
+          outputStream: LOGS_STREAM_NAME,
+        },
+      ],
+      tags,
+    },
+    { parent, dependsOn: [table] },
+  );
+
+  // The publisher may send to this rule and nothing else.
+  const client = azure.authorization.getClientConfigOutput(child);
+  new azure.authorization.RoleAssignment(
+    `${name}-publisher`,
+    {
+      scope: rule.id,
+      principalId: args.publisherPrincipalId,
+      principalType: "ServicePrincipal",
+      roleDefinitionId: client.subscriptionId.apply((sub) =>
+        roleDefinitionId(sub, MONITORING_METRICS_PUBLISHER_ROLE),
+      ),
+      description: "Stamps' log agents publish container logs (Logs Ingestion API).",
+    },
+    child,
+  );
+  return { endpoint, rule };
 }
