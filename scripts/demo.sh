@@ -46,7 +46,7 @@ if [ "${1:-up}" = down ]; then
 fi
 
 say "1/4 toolchain and npm dependencies (the first run on a machine builds the Go tools, see README; cached afterwards)"
-bash scripts/ensure-deps.sh all
+bash scripts/ensure-deps.sh demo
 say "2/4 local control plane"
 scripts/local-cluster.sh start
 say "3/4 pulumi up on the local stack (backend $PULUMI_BACKEND_URL)"

@@ -4,7 +4,9 @@
 # @pulumi/azurestack SDK into sdks/azurestack from the `packages:` entry of Pulumi.yaml, the way
 # `pulumi install` does. Idempotent: a warm re-run only checks stamps and links.
 #
-#   toolchain/setup.sh            everything (CLI, plugins, local control plane, aks-engine)
+#   toolchain/setup.sh            everything (CLI, plugins, local control plane, aks-engine, actionlint)
+#   toolchain/setup.sh demo       what `npm run demo` needs: the sdk part, the Kubernetes plugin and
+#                                 the local control plane (no aks-engine stand-in, no actionlint)
 #   toolchain/setup.sh sdk        only what generating @pulumi/azurestack needs
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,11 +34,15 @@ if [ "$ASHK8S_TOOLCHAIN_MODE" = system ]; then
 fi
 
 sdk_modules=(pulumi pulumi-language-nodejs pulumi-terraform-bridge terraform-provider-azurestack)
-if [ "${1:-all}" = sdk ]; then
-  bash toolchain/build.sh "${sdk_modules[@]}"
-else
-  bash toolchain/build.sh
-fi
+case "${1:-all}" in
+  sdk) bash toolchain/build.sh "${sdk_modules[@]}" ;;
+  demo) bash toolchain/build.sh "${sdk_modules[@]}" pulumi-kubernetes etcd kubernetes kwok ;;
+  all) bash toolchain/build.sh ;;
+  *)
+    log "error: unknown part '$1': use sdk, demo or all"
+    exit 2
+    ;;
+esac
 
 # The Terraform provider, where the bridge looks for a cached registry download (no network).
 tf_version=$(sed -n 's/^require github.com\/hashicorp\/terraform-provider-azurestack v//p' \
