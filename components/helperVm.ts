@@ -49,69 +49,9 @@ export class HelperVm extends pulumi.ComponentResource {
   constructor(name: string, args: HelperVmArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ash-ha-kubernetes:stamp:HelperVm", name, {}, opts);
     const child = { parent: this };
-    const { names, location, bootstrap } = args;
+    const { names, bootstrap } = args;
 
-    const group = new azurestack.ResourceGroup(
-      `${name}-rg`,
-      { name: names.resourceGroup, location },
-      child,
-    );
-    const common = { resourceGroupName: group.name, location };
-
-    const nsg = new azurestack.NetworkSecurityGroup(
-      `${name}-nsg`,
-      {
-        ...common,
-        name: names.securityGroup,
-        securityRules: sshSecurityRules(args.sshAllowList),
-      },
-      child,
-    );
-    // The generated SDK's Subnet and NetworkInterface have no NSG field (azurestack provider
-    // v1.0.0), so the NSG is attached where the provider supports it: the VNet's inline subnet.
-    const vnet = new azurestack.VirtualNetwork(
-      `${name}-vnet`,
-      {
-        ...common,
-        name: names.virtualNetwork,
-        addressSpaces: [HELPER_ADDRESS_SPACE],
-        subnets: [
-          {
-            name: names.subnet,
-            addressPrefix: HELPER_ADDRESS_SPACE,
-            securityGroup: nsg.id,
-            // `id` is computed by the provider; the generated type lists it as required.
-          } as unknown as azurestack.types.input.VirtualNetworkSubnet,
-        ],
-      },
-      child,
-    );
-    const ip = new azurestack.PublicIp(
-      `${name}-ip`,
-      {
-        ...common,
-        name: names.publicIp,
-        allocationMethod: "Static",
-        domainNameLabel: args.dnsLabel,
-      },
-      child,
-    );
-    const nic = new azurestack.NetworkInterface(
-      `${name}-nic`,
-      {
-        ...common,
-        name: names.networkInterface,
-        ipConfigurations: [
-          {
-            name: "primary",
-            subnetId: vnet.subnets.apply((s) => s[0].id),
-            privateIpAddressAllocation: "Dynamic",
-            publicIpAddressId: ip.id,
-          },
-        ],
-      },
-      child,
-    );
+    const { common, ip, nic } = network(this, name, args);
     const key = new tls.PrivateKey(
       `${name}-ssh-key`,
       { algorithm: "RSA", rsaBits: 4096 },
@@ -147,4 +87,75 @@ export class HelperVm extends pulumi.ComponentResource {
       privateKeyOpenssh: this.privateKeyOpenssh,
     });
   }
+}
+
+/**
+ * The helper's network: its resource group, the NSG (SSH from the allow-list only), a VNet whose
+ * one subnet carries the NSG, the static public IP with its DNS label, and the NIC.
+ */
+function network(parent: pulumi.Resource, name: string, args: HelperVmArgs) {
+  const child = { parent };
+  const { names, location } = args;
+  const group = new azurestack.ResourceGroup(
+    `${name}-rg`,
+    { name: names.resourceGroup, location },
+    child,
+  );
+  const common = { resourceGroupName: group.name, location };
+
+  const nsg = new azurestack.NetworkSecurityGroup(
+    `${name}-nsg`,
+    {
+      ...common,
+      name: names.securityGroup,
+      securityRules: sshSecurityRules(args.sshAllowList),
+    },
+    child,
+  );
+  // The generated SDK's Subnet and NetworkInterface have no NSG field (azurestack provider
+  // v1.0.0), so the NSG is attached where the provider supports it: the VNet's inline subnet.
+  const vnet = new azurestack.VirtualNetwork(
+    `${name}-vnet`,
+    {
+      ...common,
+      name: names.virtualNetwork,
+      addressSpaces: [HELPER_ADDRESS_SPACE],
+      subnets: [
+        {
+          name: names.subnet,
+          addressPrefix: HELPER_ADDRESS_SPACE,
+          securityGroup: nsg.id,
+          // `id` is computed by the provider; the generated type lists it as required.
+        } as unknown as azurestack.types.input.VirtualNetworkSubnet,
+      ],
+    },
+    child,
+  );
+  const ip = new azurestack.PublicIp(
+    `${name}-ip`,
+    {
+      ...common,
+      name: names.publicIp,
+      allocationMethod: "Static",
+      domainNameLabel: args.dnsLabel,
+    },
+    child,
+  );
+  const nic = new azurestack.NetworkInterface(
+    `${name}-nic`,
+    {
+      ...common,
+      name: names.networkInterface,
+      ipConfigurations: [
+        {
+          name: "primary",
+          subnetId: vnet.subnets.apply((s) => s[0].id),
+          privateIpAddressAllocation: "Dynamic",
+          publicIpAddressId: ip.id,
+        },
+      ],
+    },
+    child,
+  );
+  return { common, ip, nic };
 }
