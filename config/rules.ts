@@ -5,7 +5,6 @@
  */
 import type { z } from "zod";
 import { STAMP_NAME } from "./fields";
-import type { StampConfig } from "./stamp";
 
 /** A rule over several fields of one object; its problem is reported at `path` in that object. */
 export interface CrossFieldRule<T> {
@@ -66,11 +65,24 @@ export const RESERVATION_LEVEL_UNUSED: CrossFieldRule<Reservation> = {
   path: ["capacityReservationLevel"],
 };
 
+/** The parts of a parsed stamp config (`StampConfig`) its cross-field rules read. */
+export interface StampShape {
+  cluster: {
+    masterCount: number;
+    allowNonHaMasters: boolean;
+    networkPlugin: string;
+    networkPolicy: string;
+    maxNodes: number;
+    pools: { name: string; count: number }[];
+  };
+  azureStack: { location: string; portalUrl: string };
+}
+
 /**
  * Cross-field rules of a stamp that need the stack name or derived values (problems), and the
  * support-policy warnings.
  */
-export function checkStamp(stack: string, s: StampConfig, warnings: string[]): string[] {
+export function checkStamp(stack: string, s: StampShape, warnings: string[]): string[] {
   const problems: string[] = [];
   const { cluster, azureStack } = s;
   if (!STAMP_NAME.test(stack)) {
