@@ -2,8 +2,8 @@
  * Validation of the `global` stack's keys: Traffic Manager profile and probes, Log Analytics, and
  * the logs-ingestion identity with its secret. One row per rule with the exact message.
  */
-import { ConfigError, GlobalConfig, parseConfig, PROJECT, Secret } from "../config";
-import { readStackFile } from "./stackFiles";
+import { ConfigError, GlobalConfig, parseConfig, PROJECT, Secret } from "../../config";
+import { readStackFile } from "../stackFiles";
 
 const P = PROJECT;
 
