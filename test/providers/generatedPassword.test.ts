@@ -1,4 +1,4 @@
-import { ALPHABET, provider } from "../providers/generatedPassword";
+import { ALPHABET, provider } from "../../providers/generatedPassword";
 
 describe("GeneratedPassword provider", () => {
   test.each([16, 32, 64])(
