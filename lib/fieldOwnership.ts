@@ -27,6 +27,21 @@ export const forceOwnership: pulumi.ResourceTransform = (args) => {
       ...args.props,
       metadata: { ...metadata, annotations: { ...metadata.annotations, [PATCH_FORCE]: "true" } },
     },
-    opts: args.opts,
+    opts: withoutUnsetDeleteBeforeReplace(args.opts),
   };
 };
+
+/**
+ * The options to hand back unchanged, except a `deleteBeforeReplace: false` that only means "not
+ * set". The Node SDK (3.259) fills `deleteBeforeReplace` with the protobuf default `false` in the
+ * options it passes to a transform, and sends it back as an explicit `false`, which overrides the
+ * Kubernetes provider's own delete-before-replace for named objects: a replaced Secret or
+ * ConfigMap with a fixed name was created, then deleted (test/integration/localStack.test.ts,
+ * "Secret key deleted"; test/integration/fieldOwnership.test.ts).
+ */
+function withoutUnsetDeleteBeforeReplace(opts: pulumi.ResourceOptions): pulumi.ResourceOptions {
+  if ((opts as pulumi.CustomResourceOptions).deleteBeforeReplace !== false) return opts;
+  const rest: pulumi.CustomResourceOptions = { ...opts };
+  delete rest.deleteBeforeReplace;
+  return rest;
+}

@@ -45,3 +45,11 @@ test("keeps the object's own annotations and adds metadata where there was none"
     metadata: { annotations: { [PATCH_FORCE]: "true" } },
   });
 });
+
+test("hands back no explicit deleteBeforeReplace: false, so the provider's own choice stands", () => {
+  const transform = (opts: pulumi.CustomResourceOptions) =>
+    run({ ...args("kubernetes:core/v1:Secret", true, { metadata: { name: "s" } }), opts })?.opts;
+  expect(transform({ deleteBeforeReplace: false, protect: true })).toEqual({ protect: true });
+  expect(transform({ deleteBeforeReplace: true })).toEqual({ deleteBeforeReplace: true });
+  expect(transform({ retainOnDelete: true })).toEqual({ retainOnDelete: true });
+});
