@@ -8,14 +8,26 @@ cd "$ASHK8S_ROOT"
 mkdir -p .toolchain
 cp Pulumi.yaml .toolchain/Pulumi.yaml.before
 cp package.json .toolchain/package.json.before
+# `pulumi install` (CLI 3.259) leaves the terraform-provider plugin it started for the schema
+# running, orphaned, after it exits (the plugin has a process group of its own). End the orphans
+# of this PULUMI_HOME's plugins that appeared during the install, so setup leaves no process behind.
+orphan_plugins() {
+  ps -eo pid=,ppid=,args= | awk -v dir="$PULUMI_HOME/plugins/" '$2 == 1 && index($3, dir) == 1 {print $1}'
+}
+before=" $(orphan_plugins | tr '\n' ' ') "
+install_rc=0
 if [ "${ASHK8S_SDK_PLUGINS:-}" = download ]; then
   # An installed CLI (toolchain/select.sh chose `system`): plugins and the Terraform provider are
   # downloaded the normal way.
   PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=false PULUMI_DISABLE_REGISTRY_RESOLVE=false \
-    pulumi install --no-dependencies --non-interactive >&2
+    pulumi install --no-dependencies --non-interactive >&2 || install_rc=$?
 else
-  pulumi install --no-plugins --no-dependencies --non-interactive >&2
+  pulumi install --no-plugins --no-dependencies --non-interactive >&2 || install_rc=$?
 fi
+for pid in $(orphan_plugins); do
+  [[ $before == *" $pid "* ]] || kill "$pid" 2>/dev/null || true
+done
+[ "$install_rc" -eq 0 ] || exit "$install_rc"
 # pulumi install may re-serialise Pulumi.yaml (the packages entry is already there): keep ours.
 cp .toolchain/Pulumi.yaml.before Pulumi.yaml
 # Linking rewrites package.json's allowScripts when `npm pkg get` prints warnings (this machine's
