@@ -133,7 +133,7 @@ export function noPlaintextSecrets(
           } else if (WELL_KNOWN_PASSWORDS.includes(v.toLowerCase())) {
             report(
               `${what}: key "${k}" holds a well-known default password; generate one ` +
-                "(lib/generatedPassword.ts) or take it from a secret config value.",
+                "(providers/generatedPassword.ts) or take it from a secret config value.",
             );
           }
         }

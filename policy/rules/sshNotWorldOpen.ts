@@ -12,7 +12,7 @@ export const NSG_RULE_TYPE = "azurestack:index/networkSecurityRule:NetworkSecuri
 export const TEMPLATE_DEPLOYMENT_TYPE = "azurestack:index/templateDeployment:TemplateDeployment";
 
 /**
- * Source prefixes that admit any address (compared lowercase). The same list as config.ts
+ * Source prefixes that admit any address (compared lowercase). The same list as config/fields.ts
  * `WORLD_OPEN` (a unit test keeps them equal): the pack imports nothing from the program, because
  * the pack is type-checked when it loads and must not break with the program's work in progress.
  */

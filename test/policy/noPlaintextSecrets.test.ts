@@ -46,7 +46,7 @@ test.each([
     "a default password",
     { stringData: { "mongodb-root-password": "Password" } },
     'Secret creds: key "mongodb-root-password" holds a well-known default password; generate one ' +
-      "(lib/generatedPassword.ts) or take it from a secret config value.",
+      "(providers/generatedPassword.ts) or take it from a secret config value.",
   ],
 ])("Secret with a plaintext value in %s fails", (_what, fields, message) => {
   expect(violations(rule, rules.SECRET_TYPE, secret(fields))).toEqual([message]);
