@@ -2,8 +2,8 @@
  * Field rules shared by the stack schemas: patterns, URL/UUID/image/CIDR validators and pinned
  * downloads. Pure. Each rule's message follows the value in a problem (`<key>: <value> <message>`).
  */
-import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
+import { allowListProblems } from "../lib/allowList";
 import { chartPinProblem } from "../lib/helmChart";
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,18 +19,7 @@ export const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const IMAGE_REF =
   /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*\/?[a-z0-9._-]+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$/;
 
-/** Source ranges that would open SSH to the whole world. */
-export const WORLD_OPEN = ["0.0.0.0/0", "::/0", "*", "internet", "any", "0.0.0.0"];
-
-/** True when `value` is an IPv4 or IPv6 CIDR with a valid prefix length (e.g. 203.0.113.0/24). */
-export function isCidr(value: string): boolean {
-  const [address, prefix, extra] = value.split("/");
-  if (extra !== undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
-  const bits = Number(prefix);
-  if (isIPv4(address)) return bits <= 32;
-  if (isIPv6(address)) return bits <= 128;
-  return false;
-}
+export { isCidr } from "../lib/allowList";
 
 export const httpsUrl = (what: string) =>
   z.string().refine((v) => {
@@ -59,26 +48,12 @@ export const pinnedDownload = z.strictObject({
   sha256: z.string().regex(SHA256, "must be 64 lowercase hex characters (the file's SHA-256)"),
 });
 
-export const sshAllowList = z
-  .array(z.string())
-  .min(1, "must list at least one source CIDR allowed to reach SSH")
-  .superRefine((list, ctx) => {
-    list.forEach((entry, i) => {
-      if (WORLD_OPEN.includes(entry.trim().toLowerCase())) {
-        ctx.addIssue({
-          code: "custom",
-          path: [i],
-          message: "must not open SSH to the whole world; list the admin networks' CIDRs",
-        });
-      } else if (!isCidr(entry)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [i],
-          message: "must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24",
-        });
-      }
-    });
-  });
+/** Source CIDRs allowed to reach SSH: the one allow-list rule of lib/allowList.ts. */
+export const sshAllowList = z.array(z.string()).superRefine((list, ctx) => {
+  for (const p of allowListProblems(list)) {
+    ctx.addIssue({ code: "custom", path: p.index === null ? [] : [p.index], message: p.message });
+  }
+});
 
 /** A registry host (optional port and path prefix) that mirrors upstream images, paths kept. */
 export const imageRegistry = z

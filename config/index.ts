@@ -21,7 +21,7 @@ import { ConfigError, Secret, SECRET_KEYS } from "./secret";
 import { deriveStamp, StampConfig, stampSchema, StampSettings } from "./stamp";
 
 export { PROJECT } from "../lib/names";
-export { isCidr, WORLD_OPEN } from "./fields";
+export { isCidr } from "./fields";
 export type { GlobalConfig } from "./global";
 export type { AppConfig, IngressConfig, MonitoringConfig } from "./inCluster";
 export type { LocalConfig } from "./local";

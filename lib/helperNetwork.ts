@@ -1,7 +1,7 @@
 /**
  * Network rules of a stamp's helper VM (its names are in lib/names.ts). Pure.
  */
-import { WORLD_OPEN } from "../config/fields";
+import { allowListProblems, describeAllowListProblem } from "./allowList";
 
 /** Address space of the helper's own VNet (aks-engine builds the cluster's VNet separately). */
 export const HELPER_ADDRESS_SPACE = "172.16.100.0/24";
@@ -27,13 +27,14 @@ export interface SecurityRule {
 /**
  * SSH (22/tcp) allowed from the allow-list only, then every other inbound packet denied
  * explicitly (the platform defaults would still admit traffic from the virtual network).
- * Refuses a world-open source even if config validation was bypassed.
+ * Refuses what the allow-list rule (lib/allowList.ts) refuses even if config validation was
+ * bypassed, one line per problem.
  */
 export function sshSecurityRules(allowList: string[]): SecurityRule[] {
-  const open = allowList.filter((c) => WORLD_OPEN.includes(c.trim().toLowerCase()));
-  if (allowList.length === 0 || open.length > 0) {
+  const problems = allowListProblems(allowList);
+  if (problems.length > 0) {
     throw new Error(
-      `helperVm.sshAllowList: ${JSON.stringify(allowList)} would open SSH to the world or to nobody; list the admin networks' CIDRs`,
+      problems.map((p) => describeAllowListProblem("helperVm.sshAllowList", p)).join("\n"),
     );
   }
   const base = {

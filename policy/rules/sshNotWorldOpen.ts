@@ -1,28 +1,21 @@
-/** ssh-not-world-open: no security rule allows inbound SSH from the whole internet. */
+/**
+ * ssh-not-world-open: every security rule that allows inbound SSH passes the SSH allow-list rule of
+ * lib/allowList.ts, the same rule config validation and the NSG builder apply: no prefix length 0,
+ * no words or service tags, no host bits, at most a /8 of IPv4 and a /32 of IPv6 together.
+ */
 import type {
   ReportViolation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
 } from "@pulumi/policy";
+// The one program module the pack imports: it imports nothing itself (docs/policy.md).
+import { allowListProblems } from "../../lib/allowList";
 import { asArray, isObject, parseJson, Props, str } from "./helpers";
 
 /** Type tokens of the generated @pulumi/azurestack SDK (sdks/azurestack) this rule reads. */
 export const NSG_TYPE = "azurestack:index/networkSecurityGroup:NetworkSecurityGroup";
 export const NSG_RULE_TYPE = "azurestack:index/networkSecurityRule:NetworkSecurityRule";
 export const TEMPLATE_DEPLOYMENT_TYPE = "azurestack:index/templateDeployment:TemplateDeployment";
-
-/**
- * Source prefixes that admit any address (compared lowercase). The same list as config/fields.ts
- * `WORLD_OPEN` (a unit test keeps them equal): the pack imports nothing from the program, because
- * the pack is type-checked when it loads and must not break with the program's work in progress.
- */
-export const WORLD_OPEN_SOURCES = ["0.0.0.0/0", "::/0", "*", "internet", "any", "0.0.0.0"];
-
-/** True when a source prefix admits any address: a world-open tag, or any `/0` CIDR. */
-export function isWorldOpen(source: string): boolean {
-  const s = source.trim().toLowerCase();
-  return WORLD_OPEN_SOURCES.includes(s) || /\/0$/.test(s);
-}
 
 /** True when a destination port spec ("22", "20-30", "*") includes port 22. */
 function coversSsh(port: string): boolean {
@@ -56,8 +49,14 @@ function resolveArm(value: unknown, lookup: ParameterLookup): unknown {
   return m ? lookup(m[1]) : value;
 }
 
-/** The world-open sources of a rule that allows inbound SSH, or [] when it is fine. */
-function worldOpenSshSources(rule: Props, lookup: ParameterLookup): string[] {
+/** A source of a rule, labelled with the field it came from. */
+interface Source {
+  label: string;
+  value: string;
+}
+
+/** The sources of a rule that allows inbound SSH, or [] when the rule does not. */
+function sshSources(rule: Props, lookup: ParameterLookup): Source[] {
   const get = (k: string) => resolveArm(rule[k], lookup);
   const direction = str(get("direction"))?.toLowerCase() ?? "inbound";
   const access = str(get("access"))?.toLowerCase() ?? "allow";
@@ -71,16 +70,39 @@ function worldOpenSshSources(rule: Props, lookup: ParameterLookup): string[] {
     .map(String);
   // No destination port at all: the rule applies to every port.
   if (ports.length > 0 && !ports.some(coversSsh)) return [];
-  return [...asArray(get("sourceAddressPrefix")), ...asArray(get("sourceAddressPrefixes"))]
-    .map((s) => resolveArm(s, lookup))
-    .flatMap((s) => asArray(s))
-    .filter((s): s is string => typeof s === "string" && isWorldOpen(s));
+  const sources: Source[] = [];
+  for (const field of ["sourceAddressPrefix", "sourceAddressPrefixes"]) {
+    const values = asArray(get(field))
+      .map((v) => resolveArm(v, lookup))
+      .flatMap((v) => asArray(v));
+    const plural = Array.isArray(get(field)) || values.length > 1;
+    values.forEach((value, i) => {
+      // An empty prefix is an unset field (the SDK sends "" beside sourceAddressPrefixes).
+      if (typeof value === "string" && value !== "") {
+        sources.push({ label: plural ? `${field}[${i}]` : field, value });
+      }
+    });
+  }
+  return sources;
+}
+
+/** What the allow-list rule refuses in a rule's sources, one phrase each. */
+function refusedSources(sources: Source[]): string[] {
+  if (sources.length === 0) return [];
+  const listLabel = sources.some((s) => s.label.startsWith("sourceAddressPrefixes"))
+    ? "sourceAddressPrefixes"
+    : "sourceAddressPrefix";
+  return allowListProblems(sources.map((s) => s.value)).map((p) =>
+    p.index === null
+      ? `${listLabel}: ${JSON.stringify(p.value)} ${p.message}`
+      : `${sources[p.index].label}: ${JSON.stringify(p.value)} ${p.message}`,
+  );
 }
 
 export const sshNotWorldOpen: ResourceValidationPolicy = {
   name: "ssh-not-world-open",
   description:
-    "Network security rules never allow inbound SSH (port 22) from the whole world; list admin CIDRs.",
+    "Network security rules allow inbound SSH (port 22) only from admin CIDRs: never the whole world, no service tags, at most a /8 of IPv4 and a /32 of IPv6.",
   enforcementLevel: "mandatory",
   validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
     let rules: Props[];
@@ -101,13 +123,12 @@ export const sshNotWorldOpen: ResourceValidationPolicy = {
       return;
     }
     for (const rule of rules) {
-      const open = worldOpenSshSources(rule, lookup);
-      if (open.length > 0) {
+      const refused = refusedSources(sshSources(rule, lookup));
+      if (refused.length > 0) {
         const ruleName = str(rule.name) ?? args.name;
         report(
-          `Security rule "${ruleName}" of ${args.name} allows inbound SSH from ${open
-            .map((s) => JSON.stringify(s))
-            .join(", ")}, which is the whole internet. Allow only the admin networks' CIDRs ` +
+          `Security rule "${ruleName}" of ${args.name} allows inbound SSH from sources the SSH ` +
+            `allow-list rule refuses: ${refused.join("; ")}. Allow only the admin networks' CIDRs ` +
             "(helperVm.sshAllowList).",
         );
       }

@@ -1,5 +1,6 @@
 /** Stamp validation (config/stamp.ts, config/rules.ts): one row per rule, exact message. */
 import { parseConfig } from "../../config";
+import { ALLOWED } from "../../lib/allowList";
 import { P, problemsOf, stamp } from "./support";
 
 describe("stamp validation: one row per rule, exact message", () => {
@@ -202,37 +203,39 @@ describe("stamp validation: one row per rule, exact message", () => {
     [
       "SSH open to 0.0.0.0/0",
       stamp({ helperVm: { sshAllowList: ["0.0.0.0/0"] } }),
-      'helperVm.sshAllowList[0]: "0.0.0.0/0" must not open SSH to the whole world; list the admin networks\' CIDRs',
+      'helperVm.sshAllowList[0]: "0.0.0.0/0" must not open SSH to the whole world; ' + ALLOWED,
     ],
     [
       "SSH open to ::/0",
       stamp({ helperVm: { sshAllowList: ["10.0.0.0/8", "::/0"] } }),
-      'helperVm.sshAllowList[1]: "::/0" must not open SSH to the whole world; list the admin networks\' CIDRs',
+      'helperVm.sshAllowList[1]: "::/0" must not open SSH to the whole world; ' + ALLOWED,
     ],
     [
       "SSH open to *",
       stamp({ helperVm: { sshAllowList: ["*"] } }),
-      'helperVm.sshAllowList[0]: "*" must not open SSH to the whole world; list the admin networks\' CIDRs',
+      'helperVm.sshAllowList[0]: "*" must not open SSH to the whole world; ' + ALLOWED,
     ],
     [
       "SSH open to Internet",
       stamp({ helperVm: { sshAllowList: ["Internet"] } }),
-      'helperVm.sshAllowList[0]: "Internet" must not open SSH to the whole world; list the admin networks\' CIDRs',
+      'helperVm.sshAllowList[0]: "Internet" must not open SSH to the whole world; ' + ALLOWED,
     ],
     [
       "SSH open to Any",
       stamp({ helperVm: { sshAllowList: ["Any"] } }),
-      'helperVm.sshAllowList[0]: "Any" must not open SSH to the whole world; list the admin networks\' CIDRs',
+      'helperVm.sshAllowList[0]: "Any" must not open SSH to the whole world; ' + ALLOWED,
     ],
     [
       "SSH entry not a CIDR",
       stamp({ helperVm: { sshAllowList: ["10.0.0.300/24"] } }),
-      'helperVm.sshAllowList[0]: "10.0.0.300/24" must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24',
+      'helperVm.sshAllowList[0]: "10.0.0.300/24" must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24; ' +
+        ALLOWED,
     ],
     [
       "SSH entry without prefix",
       stamp({ helperVm: { sshAllowList: ["10.0.0.1"] } }),
-      'helperVm.sshAllowList[0]: "10.0.0.1" must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24',
+      'helperVm.sshAllowList[0]: "10.0.0.1" must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24; ' +
+        ALLOWED,
     ],
     [
       "aks-engine checksum not 64 hex",

@@ -2,7 +2,8 @@
  * The policy pack as a whole (policy/rules/index.ts): the rule list, and what every rule shares.
  * Each rule has its own file in this folder.
  */
-import { WORLD_OPEN } from "../../config";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as rules from "../../policy/rules";
 import { violations } from "./support";
 
@@ -19,8 +20,23 @@ test("has the documented rules, unique names, and the mandatory/advisory split",
   ]);
 });
 
-test("world-open sources are the ones config validation refuses", () => {
-  expect([...rules.WORLD_OPEN_SOURCES].sort()).toEqual([...WORLD_OPEN].sort());
+test("imports from the program only lib/allowList.ts, which imports nothing (docs/policy.md)", () => {
+  const root = path.join(__dirname, "../../policy");
+  const outside: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (file.endsWith(".ts")) {
+        for (const m of fs.readFileSync(file, "utf8").matchAll(/from "(\.[^"]+)"/g)) {
+          const target = path.resolve(dir, m[1]);
+          if (!target.startsWith(root + path.sep)) outside.push(path.relative(root, target));
+        }
+      }
+    }
+  };
+  walk(root);
+  expect([...new Set(outside)]).toEqual([path.join("..", "lib", "allowList")]);
 });
 
 test("rules ignore resource types they do not know", () => {

@@ -1,4 +1,5 @@
 /** ssh-not-world-open (policy/rules/sshNotWorldOpen.ts). */
+import { ALLOWED } from "../../lib/allowList";
 import * as rules from "../../policy/rules/sshNotWorldOpen";
 import { violations } from "./support";
 
@@ -14,9 +15,10 @@ const sshRule = (extra: Record<string, unknown>) => ({
   destinationAddressPrefix: "*",
   ...extra,
 });
-const open = (source: string, rule = "ssh", of = "res") =>
-  `Security rule "${rule}" of ${of} allows inbound SSH from "${source}", which is the whole ` +
-  "internet. Allow only the admin networks' CIDRs (helperVm.sshAllowList).";
+const open = (source: string, rule = "ssh", of = "res", field = "sourceAddressPrefix") =>
+  `Security rule "${rule}" of ${of} allows inbound SSH from sources the SSH allow-list rule ` +
+  `refuses: ${field}: "${source}" must not open SSH to the whole world; ${ALLOWED}. Allow only ` +
+  "the admin networks' CIDRs (helperVm.sshAllowList).";
 
 test.each([
   ["an allow-list CIDR", { sourceAddressPrefix: "10.20.0.0/24" }],
@@ -30,17 +32,25 @@ test.each([
 });
 
 test.each([
-  ["*", { sourceAddressPrefix: "*" }],
-  ["0.0.0.0/0", { sourceAddressPrefix: "0.0.0.0/0" }],
-  ["Internet", { sourceAddressPrefix: "Internet" }],
-  ["::/0", { sourceAddressPrefixes: ["10.20.0.0/24", "::/0"] }],
-  ["10.0.0.0/0", { sourceAddressPrefix: "10.0.0.0/0" }],
-  ["*", { sourceAddressPrefix: "*", destinationPortRange: "20-30" }],
-  ["*", { sourceAddressPrefix: "*", destinationPortRange: "*", protocol: "*" }],
-  ["*", { sourceAddressPrefix: "*", destinationPortRange: undefined }],
-  ["any", { sourceAddressPrefix: "any", destinationPortRanges: ["443", "22"] }],
-])("NetworkSecurityRule open to %s fails", (source, extra) => {
-  expect(violations(rule, rules.NSG_RULE_TYPE, sshRule(extra))).toEqual([open(source)]);
+  ["*", { sourceAddressPrefix: "*" }, undefined],
+  ["0.0.0.0/0", { sourceAddressPrefix: "0.0.0.0/0" }, undefined],
+  ["Internet", { sourceAddressPrefix: "Internet" }, undefined],
+  ["::/0", { sourceAddressPrefixes: ["10.20.0.0/24", "::/0"] }, "sourceAddressPrefixes[1]"],
+  ["10.0.0.0/0", { sourceAddressPrefix: "10.0.0.0/0" }, undefined],
+  ["0.0.0.0/00", { sourceAddressPrefix: "0.0.0.0/00" }, undefined],
+  [
+    "::0/0",
+    { sourceAddressPrefix: "", sourceAddressPrefixes: ["::0/0"] },
+    "sourceAddressPrefixes[0]",
+  ],
+  ["*", { sourceAddressPrefix: "*", destinationPortRange: "20-30" }, undefined],
+  ["*", { sourceAddressPrefix: "*", destinationPortRange: "*", protocol: "*" }, undefined],
+  ["*", { sourceAddressPrefix: "*", destinationPortRange: undefined }, undefined],
+  ["any", { sourceAddressPrefix: "any", destinationPortRanges: ["443", "22"] }, undefined],
+])("NetworkSecurityRule open to %s fails", (source, extra, field) => {
+  expect(violations(rule, rules.NSG_RULE_TYPE, sshRule(extra))).toEqual([
+    open(source, "ssh", "res", field),
+  ]);
 });
 
 test("NetworkSecurityGroup: each world-open rule in securityRules is reported by name", () => {

@@ -1,29 +1,57 @@
 /**
- * Properties of the SSH allow-list, as config validation (config: `isCidr`, `WORLD_OPEN`,
- * `helperVm.sshAllowList`) and the policy pack (ssh-not-world-open, `isWorldOpen`) read it today.
- * The two `test.failing` properties record real bugs of today's world-open detection (a
- * prefix-length-zero CIDR that is not spelled exactly `0.0.0.0/0` or `::/0`); they belong to the
- * security issue and are left unfixed here. When they are fixed, these tests fail: turn them into
- * plain `test`s.
+ * Properties of the SSH allow-list rule (lib/allowList.ts) and of its three users: config
+ * validation (`helperVm.sshAllowList`), the NSG builder (lib/helperNetwork.ts) and the policy pack
+ * (ssh-not-world-open). The two properties that were `test.failing` before the rule was shared
+ * (a prefix-length-zero CIDR not spelled exactly `0.0.0.0/0` or `::/0` passed config and policy)
+ * are plain tests now.
  */
 import fc from "fast-check";
-import { isCidr, WORLD_OPEN } from "../../config";
-import { isWorldOpen, NSG_RULE_TYPE, sshNotWorldOpen } from "../../policy/rules/sshNotWorldOpen";
+import { isIPv4, isIPv6 } from "node:net";
+import { isCidr } from "../../config";
+import { show } from "../../config/issues";
+import {
+  ALLOWED,
+  allowListProblems,
+  coverage,
+  formatAddress,
+  IPV4_MAX_ADDRESSES,
+  isWorldOpen,
+  parseCidr,
+  WORLD_WORDS,
+} from "../../lib/allowList";
+import { sshSecurityRules } from "../../lib/helperNetwork";
+import { NSG_RULE_TYPE, sshNotWorldOpen } from "../../policy/rules/sshNotWorldOpen";
 import { violations } from "../policy/support";
 import { stampConfig } from "../stampConfigs";
-import { configureProperties, ipAddress, narrowCidr, padded } from "../support/properties";
+import {
+  configureProperties,
+  ipAddress,
+  ipv4Network,
+  narrowCidr,
+  padded,
+} from "../support/properties";
 
 configureProperties();
 
 const allowList = (list: string[]) =>
   stampConfig("seattle", { helperVm: { sshAllowList: list } }).helperVm.sshAllowList;
+const WORLD = `must not open SSH to the whole world; ${ALLOWED}`;
 const worldOpenMessage = (i: number, value: string) =>
-  `helperVm.sshAllowList[${i}]: ${JSON.stringify(value)} must not open SSH to the whole world; ` +
-  "list the admin networks' CIDRs";
+  `helperVm.sshAllowList[${i}]: ${show(value)} ${WORLD}`;
 const notCidrMessage = (i: number, value: string) =>
-  `helperVm.sshAllowList[${i}]: ${JSON.stringify(value)} must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24`;
+  `helperVm.sshAllowList[${i}]: ${show(value)} must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24; ${ALLOWED}`;
 /** A prefix length of zero however it is written: /0, /00, /000. */
 const zeroPrefix = () => fc.constantFrom("0", "00", "000");
+/** An address in any valid spelling: fast-check's forms, upper case hex, with spaces around. */
+const anySpelling = (address: string) => padded(address);
+const sshRule = (sources: string[]) => ({
+  name: "ssh",
+  direction: "Inbound",
+  access: "Allow",
+  protocol: "Tcp",
+  destinationPortRange: "22",
+  sourceAddressPrefixes: sources,
+});
 
 describe("isCidr", () => {
   test("accepts every IPv4 address with a prefix length 0..32, refuses 33..999", () => {
@@ -68,10 +96,39 @@ describe("isCidr", () => {
       ),
     );
   });
+
+  test("agrees with node:net on which strings are addresses", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          ipAddress(),
+          fc.ipV4Extended(),
+          fc.string({ maxLength: 12 }),
+          fc.stringMatching(/^[0-9a-f:.]{1,20}$/),
+        ),
+        (text) => {
+          const ok = parseCidr(`${text}/32`) !== undefined;
+          expect(ok).toBe(isIPv4(text) || (isIPv6(text) && !text.includes("%")));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test("formats an IPv6 address as the URL standard does (longest zero run as ::)", () => {
+    fc.assert(
+      fc.property(fc.ipV6(), (address) => {
+        const c = parseCidr(`${address}/128`);
+        expect(c && formatAddress(6, c.address)).toBe(
+          new URL(`http://[${address}]/`).hostname.slice(1, -1),
+        );
+      }),
+    );
+  });
 });
 
 describe("config: helperVm.sshAllowList", () => {
-  test("a list of narrow CIDRs is accepted as written", () => {
+  test("a list of up to four narrow CIDRs is accepted as written", () => {
     fc.assert(
       fc.property(fc.array(narrowCidr(), { minLength: 1, maxLength: 4 }), (list) => {
         expect(allowList(list)).toEqual(list);
@@ -80,11 +137,11 @@ describe("config: helperVm.sshAllowList", () => {
     );
   });
 
-  test("a world-open tag, in any case and with spaces around it, is refused at its index", () => {
+  test("a world-open word, in any case and with spaces around it, is refused at its index", () => {
     fc.assert(
       fc.property(
         fc.array(narrowCidr(), { maxLength: 3 }),
-        fc.constantFrom(...WORLD_OPEN).chain(padded),
+        fc.constantFrom(...WORLD_WORDS).chain(padded),
         fc.nat(),
         (list, open, at) => {
           const i = at % (list.length + 1);
@@ -100,7 +157,7 @@ describe("config: helperVm.sshAllowList", () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          ipAddress(),
+          ipAddress().filter((a) => !isWorldOpen(a)),
           fc.domain().map((d) => `${d}/24`),
           fc.constantFrom("10.0.0.0/33"),
         ),
@@ -112,34 +169,80 @@ describe("config: helperVm.sshAllowList", () => {
     );
   });
 
-  // BUG (security issue, not fixed here): config refuses only the exact spellings in WORLD_OPEN, so
-  // 10.0.0.0/0, ::0/0 and 0.0.0.0/00 pass validation although they admit every address.
-  test.failing("BUG: every prefix-length-zero CIDR is refused as world-open", () => {
+  test("an IPv4 entry with host bits set is refused, naming its network address", () => {
     fc.assert(
-      fc.property(ipAddress(), zeroPrefix(), (address, zeros) => {
-        const entry = `${address}/${zeros}`;
-        expect(() => allowList([entry])).toThrow(worldOpenMessage(0, entry));
+      fc.property(fc.ipV4(), fc.integer({ min: 8, max: 31 }), (address, prefix) => {
+        const network = ipv4Network(address, prefix);
+        fc.pre(network !== address);
+        expect(() => allowList([`${address}/${prefix}`])).toThrow(
+          `helperVm.sshAllowList[0]: "${address}/${prefix}" has host bits set (it means ` +
+            `${network}/${prefix}); write the network address ${network}/${prefix}, or ` +
+            `${address}/32 for the one host`,
+        );
       }),
       { numRuns: 50 },
     );
   });
 });
 
-describe("policy: isWorldOpen and ssh-not-world-open", () => {
-  test("every /0 CIDR and every world-open tag (any case, spaces) is world-open", () => {
+describe("every prefix-length-zero CIDR, in any spelling, is refused by all three users", () => {
+  const zeroCidr = () =>
+    fc
+      .tuple(ipAddress(), zeroPrefix())
+      .chain(([address, zeros]) => anySpelling(`${address}/${zeros}`));
+
+  test("the rule: isWorldOpen, and the world-open problem at its index", () => {
     fc.assert(
-      fc.property(
-        fc.oneof(
-          ipAddress().map((a) => `${a}/0`),
-          fc.constantFrom(...WORLD_OPEN).chain(padded),
-        ),
-        (source) => {
-          expect(isWorldOpen(source)).toBe(true);
-        },
-      ),
+      fc.property(fc.array(narrowCidr(), { maxLength: 3 }), zeroCidr(), (list, entry) => {
+        expect(isWorldOpen(entry)).toBe(true);
+        expect(allowListProblems([...list, entry])).toContainEqual({
+          index: list.length,
+          value: entry,
+          message: WORLD,
+        });
+      }),
     );
   });
 
+  test("config validation", () => {
+    fc.assert(
+      fc.property(zeroCidr(), (entry) => {
+        expect(() => allowList([entry])).toThrow(worldOpenMessage(0, entry));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  test("the NSG builder", () => {
+    fc.assert(
+      fc.property(zeroCidr(), (entry) => {
+        expect(() => sshSecurityRules(["10.20.0.0/24", entry])).toThrow(
+          `helperVm.sshAllowList[1]: ${JSON.stringify(entry)} ${WORLD}`,
+        );
+      }),
+    );
+  });
+
+  test("the policy pack", () => {
+    fc.assert(
+      fc.property(zeroCidr(), (entry) => {
+        const [v, ...more] = violations(sshNotWorldOpen, NSG_RULE_TYPE, sshRule([entry]));
+        expect(more).toEqual([]);
+        expect(v).toContain(`sourceAddressPrefixes[0]: ${JSON.stringify(entry)} ${WORLD}`);
+      }),
+    );
+  });
+
+  test("a zero prefix written with leading zeros is world-open", () => {
+    fc.assert(
+      fc.property(ipAddress(), zeroPrefix(), (address, zeros) => {
+        expect(isWorldOpen(`${address}/${zeros}`)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("policy: ssh-not-world-open", () => {
   test("no narrow CIDR is world-open", () => {
     fc.assert(
       fc.property(narrowCidr(), (source) => {
@@ -150,53 +253,105 @@ describe("policy: isWorldOpen and ssh-not-world-open", () => {
 
   test("an inbound SSH rule is reported with exactly its world-open sources", () => {
     const open = fc.oneof(
-      fc.constantFrom(...WORLD_OPEN).chain(padded),
+      fc.constantFrom(...WORLD_WORDS).chain(padded),
       ipAddress().map((a) => `${a}/0`),
     );
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(narrowCidr(), open), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.oneof(narrowCidr(), open), { minLength: 1, maxLength: 4 }),
         (sources) => {
-          const rule = {
-            name: "ssh",
-            direction: "Inbound",
-            access: "Allow",
-            protocol: "Tcp",
-            destinationPortRange: "22",
-            sourceAddressPrefixes: sources,
-          };
-          const worldOpen = sources.filter(isWorldOpen);
-          expect(violations(sshNotWorldOpen, NSG_RULE_TYPE, rule)).toEqual(
+          const found = violations(sshNotWorldOpen, NSG_RULE_TYPE, sshRule(sources));
+          const worldOpen = sources.flatMap((s, i) =>
+            isWorldOpen(s) ? [`sourceAddressPrefixes[${i}]: ${JSON.stringify(s)} ${WORLD}`] : [],
+          );
+          expect(found).toEqual(
             worldOpen.length === 0
               ? []
               : [
-                  `Security rule "ssh" of res allows inbound SSH from ${worldOpen
-                    .map((s) => JSON.stringify(s))
-                    .join(", ")}, which is the whole internet. Allow only the admin networks' ` +
-                    "CIDRs (helperVm.sshAllowList).",
+                  'Security rule "ssh" of res allows inbound SSH from sources the SSH allow-list ' +
+                    `rule refuses: ${worldOpen.join("; ")}. Allow only the admin networks' CIDRs ` +
+                    "(helperVm.sshAllowList).",
                 ],
           );
         },
       ),
     );
   });
+});
 
-  test("config and policy agree: nothing config accepts is one of the policy's world-open tags", () => {
+describe("coverage", () => {
+  /** CIDR ranges nest or are disjoint: the union is the ranges that no other range contains. */
+  const laminarModel = (cidrs: string[]) => {
+    const ranges = [...new Set(cidrs)].map((c) => parseCidr(c)!);
+    const outer = ranges.filter(
+      (r) =>
+        !ranges.some(
+          (o) =>
+            o !== r &&
+            o.family === r.family &&
+            o.first <= r.first &&
+            r.last <= o.last &&
+            (o.first !== r.first || o.last !== r.last),
+        ),
+    );
+    // Equal ranges written differently (10.0.0.0/8, 10.0.0.0/008) count once.
+    const distinct = new Map(outer.map((r) => [`${r.family} ${r.first} ${r.last}`, r]));
+    const sum = (family: 4 | 6) =>
+      [...distinct.values()]
+        .filter((r) => r.family === family)
+        .reduce((n, r) => n + (r.last - r.first + 1n), 0n);
+    return { ipv4: sum(4), ipv6: sum(6) };
+  };
+
+  test("equals the sum of the ranges no other range contains", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...WORLD_OPEN).chain(padded), (tag) => {
-        expect(isWorldOpen(tag)).toBe(true);
-        expect(() => allowList([tag])).toThrow("must not open SSH to the whole world");
+      fc.property(fc.array(narrowCidr(), { maxLength: 8 }), (list) => {
+        expect(coverage(list.map((c) => parseCidr(c)!))).toEqual(laminarModel(list));
       }),
-      { numRuns: 50 },
     );
   });
 
-  // BUG (security issue, not fixed here): the policy's `/0$` test misses a zero prefix written
-  // with leading zeros, e.g. 0.0.0.0/00, which config also accepts (see above).
-  test.failing("BUG: a zero prefix written with leading zeros is world-open", () => {
+  test("equals a count of every address in a small network", () => {
+    // Ranges inside 10.0.0.0/20: few enough addresses to enumerate.
+    const small = fc
+      .tuple(fc.integer({ min: 0, max: 4095 }), fc.integer({ min: 20, max: 32 }))
+      .map(([offset, prefix]) => {
+        const size = 2 ** (32 - prefix);
+        const start = offset - (offset % size);
+        return { cidr: `10.0.${Math.floor(start / 256)}.${start % 256}/${prefix}`, start, size };
+      });
     fc.assert(
-      fc.property(ipAddress(), zeroPrefix(), (address, zeros) => {
-        expect(isWorldOpen(`${address}/${zeros}`)).toBe(true);
+      fc.property(fc.array(small, { maxLength: 6 }), (ranges) => {
+        const seen = new Set<number>();
+        for (const r of ranges) for (let a = r.start; a < r.start + r.size; a++) seen.add(a);
+        expect(coverage(ranges.map((r) => parseCidr(r.cidr)!)).ipv4).toBe(BigInt(seen.size));
+      }),
+    );
+  });
+
+  test("a list is refused as a whole exactly when it covers more than a /8 of IPv4", () => {
+    const wide = fc
+      .tuple(
+        fc.constantFrom(10, 11),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 8, max: 11 }),
+      )
+      .map(([a, b, prefix]) => `${ipv4Network(`${a}.${b}.0.0`, prefix)}/${prefix}`);
+    fc.assert(
+      fc.property(fc.array(wide, { minLength: 1, maxLength: 6 }), (list) => {
+        const covered = laminarModel(list).ipv4;
+        const whole = allowListProblems(list).filter((p) => p.index === null);
+        expect(whole).toEqual(
+          covered > IPV4_MAX_ADDRESSES
+            ? [
+                {
+                  index: null,
+                  value: list,
+                  message: `together cover ${covered} IPv4 addresses, more than a /8 (16777216); ${ALLOWED}`,
+                },
+              ]
+            : [],
+        );
       }),
     );
   });
