@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { allowListProblems } from "../lib/allowList";
 import { chartPinProblem } from "../lib/helmChart";
+import { pemProblem } from "../lib/pem";
+import { isSafeUrl, URL_CHARACTERS, URL_CHARACTERS_TEXT, VERSION } from "../lib/shell";
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SHA256 = /^[0-9a-f]{64}$/;
@@ -21,15 +23,24 @@ export const IMAGE_REF =
 
 export { isCidr } from "../lib/allowList";
 
-export const httpsUrl = (what: string) =>
-  z.string().refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === "https:" && u.hostname.length > 0;
-    } catch {
-      return false;
+/** An https:// URL made of safe characters only (lib/shell.ts `URL_CHARACTERS`). */
+export const httpsUrl = (what: string) => safeUrl(`must be an https:// URL of the ${what}`);
+
+/** A URL of `protocols` made of safe characters only; `notUrl` is the message for anything else. */
+const safeUrl = (notUrl: string, protocols: readonly string[] = ["https:"]) =>
+  z.string().superRefine((v, ctx) => {
+    if (!URL_CHARACTERS.test(v)) {
+      ctx.addIssue({ code: "custom", message: `${notUrl}, with ${URL_CHARACTERS_TEXT}` });
+    } else if (!isSafeUrl(v, protocols)) {
+      ctx.addIssue({ code: "custom", message: notUrl });
     }
-  }, `must be an https:// URL of the ${what}`);
+  });
+
+/** A PEM of one or more CERTIFICATE blocks, line feeds only (lib/pem.ts). */
+export const certificatePem = z.string().superRefine((v, ctx) => {
+  const problem = pemProblem(v, ["CERTIFICATE"]);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const uuid = z.string().regex(UUID, "must be a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
 export const nonEmpty = z.string().min(1, "must not be empty");
@@ -40,10 +51,12 @@ export const imageRef = z
 
 /** A download pinned by URL and SHA-256 (the helper VM refuses anything else). */
 export const pinnedDownload = z.strictObject({
-  /** Release tag or version of what is downloaded, e.g. v0.85.0. */
-  version: nonEmpty,
-  /** Where to download from: the upstream release asset or an internal mirror. */
-  url: httpsUrl("download").or(z.string().regex(/^http:\/\/[^\s]+$/, "must be an http(s) URL")),
+  /** Release version of what is downloaded, e.g. v0.85.0: ^v\d+\.\d+\.\d+$. */
+  version: z
+    .string()
+    .regex(VERSION, "must be a release version such as v1.34.4 (^v\\d+\\.\\d+\\.\\d+$)"),
+  /** Where to download from: the upstream release asset or an internal mirror (https, or http). */
+  url: safeUrl("must be an http(s) URL of the download", ["https:", "http:"]),
   /** SHA-256 of the file at `url`, 64 lowercase hex characters. */
   sha256: z.string().regex(SHA256, "must be 64 lowercase hex characters (the file's SHA-256)"),
 });
@@ -54,6 +67,57 @@ export const sshAllowList = z.array(z.string()).superRefine((list, ctx) => {
     ctx.addIssue({ code: "custom", path: p.index === null ? [] : [p.index], message: p.message });
   }
 });
+
+/**
+ * User names Azure refuses for a VM's admin user (at VM creation, many minutes into a deploy);
+ * design.md section 5.
+ */
+export const RESERVED_ADMIN_NAMES: readonly string[] = [
+  "administrator",
+  "admin",
+  "user",
+  "user1",
+  "user2",
+  "user3",
+  "user4",
+  "user5",
+  "test",
+  "test1",
+  "test2",
+  "test3",
+  "admin1",
+  "admin2",
+  "1",
+  "123",
+  "a",
+  "actuser",
+  "adm",
+  "aspnet",
+  "backup",
+  "console",
+  "david",
+  "guest",
+  "john",
+  "owner",
+  "root",
+  "server",
+  "sql",
+  "support",
+  "support_388945a0",
+  "sys",
+];
+export const ADMIN_USERNAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+const ADMIN_ALLOWED = `allowed: ${ADMIN_USERNAME.source} except the names Azure reserves (${RESERVED_ADMIN_NAMES.join(", ")})`;
+
+/** A Linux admin user name that Azure accepts on a VM. Defaults to azureuser. */
+export const adminUsername = z
+  .string()
+  .regex(ADMIN_USERNAME, `must be a Linux user name; ${ADMIN_ALLOWED}`)
+  .refine(
+    (v) => !RESERVED_ADMIN_NAMES.includes(v.toLowerCase()),
+    `is reserved by Azure for VM admin users; ${ADMIN_ALLOWED}`,
+  )
+  .default("azureuser");
 
 /** A registry host (optional port and path prefix) that mirrors upstream images, paths kept. */
 export const imageRegistry = z

@@ -54,7 +54,11 @@ export function parseConfig(
   for (const [fullKey, text] of Object.entries(raw)) {
     const [ns, key] = splitKey(fullKey);
     if (ns !== PROJECT) continue; // provider or pulumi: keys belong to their owners
-    const value = decode(text);
+    // Keys read as secrets are strings, kept as they are; other secret keys are never read as
+    // numbers or booleans (decode).
+    const value = Object.hasOwn(SECRET_KEYS, key)
+      ? text
+      : decode(text, { secret: secretKeys.includes(fullKey) });
     // Pulumi.yaml gives every optional key an empty default ({} or ""): that means unset.
     if (value === "" || (isPlainObject(value) && Object.keys(value).length === 0)) continue;
     values[key] = value;

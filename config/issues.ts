@@ -13,10 +13,17 @@ export function splitKey(fullKey: string): [string, string] {
   return i < 0 ? ["", fullKey] : [fullKey.slice(0, i), fullKey.slice(i + 1)];
 }
 
-/** Pulumi passes objects, arrays, numbers and booleans as JSON text; strings as they are. */
-export function decode(text: string): unknown {
+/**
+ * Pulumi passes objects, arrays, numbers and booleans as JSON text; strings as they are. A secret
+ * value is never read as a number or boolean: it reaches the program byte for byte (a secret
+ * `10.50` stays the string "10.50", `true` stays "true"); only a secret object or array (a key set
+ * with `pulumi config set --secret --path`) is parsed.
+ */
+export function decode(text: string, options: { secret?: boolean } = {}): unknown {
   const t = text.trim();
-  if (/^[[{]/.test(t) || /^(true|false|-?\d+(\.\d+)?)$/.test(t)) {
+  const structured = /^[[{]/.test(t);
+  if (options.secret && !structured) return text;
+  if (structured || /^(true|false|-?\d+(\.\d+)?)$/.test(t)) {
     try {
       return JSON.parse(t);
     } catch {

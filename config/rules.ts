@@ -4,6 +4,7 @@
  * name or derived values and run after parsing (`checkStamp`, `checkCertificateBundle`). Pure.
  */
 import type { z } from "zod";
+import { parsePem } from "../lib/pem";
 import { STAMP_NAME } from "./fields";
 
 /** A rule over several fields of one object; its problem is reported at `path` in that object. */
@@ -131,11 +132,16 @@ export function checkStamp(stack: string, s: StampShape, warnings: string[]): st
   return problems;
 }
 
-/** The certificate bundle must hold one certificate and its private key; never echo its content. */
+/**
+ * The certificate bundle must be PEM blocks only, line feeds only (lib/pem.ts), holding a
+ * certificate and its private key; never echo its content.
+ */
 export function checkCertificateBundle(pem: string): string[] {
-  const hasCert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem);
-  const hasKey =
-    /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/.test(pem);
+  const parsed = parsePem(pem);
+  if ("problem" in parsed) return [`servicePrincipalCertificate: [secret] ${parsed.problem}`];
+  const labels = parsed.blocks.map((b) => b.label);
+  const hasCert = labels.includes("CERTIFICATE");
+  const hasKey = labels.some((l) => /^((RSA|EC) )?PRIVATE KEY$/.test(l));
   if (hasCert && hasKey) return [];
   return [
     `servicePrincipalCertificate: [secret] must be one PEM holding a CERTIFICATE block and a PRIVATE KEY block (missing: ${[hasCert ? "" : "CERTIFICATE", hasKey ? "" : "PRIVATE KEY"].filter(Boolean).join(", ")})`,

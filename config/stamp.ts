@@ -12,6 +12,8 @@ import {
   SUPPORTED_KUBERNETES_VERSIONS,
 } from "../lib/versions";
 import {
+  adminUsername,
+  certificatePem,
   DNS_LABEL,
   DNS_PREFIX,
   FQDN,
@@ -56,10 +58,7 @@ const azureStackSchema = z.strictObject({
   /** True when the stamp has no internet access (mirrors, no unattended upgrades). */
   disconnected: z.boolean().default(false),
   /** Extra PEM CA bundle for the helper VM to trust (public). Defaults to the stamp CA at /var/lib/waagent/Certificates.pem only. */
-  caCertificatePem: z
-    .string()
-    .startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate")
-    .optional(),
+  caCertificatePem: certificatePem.optional(),
 });
 
 const poolSchema = z.strictObject({
@@ -104,11 +103,8 @@ const clusterSchema = z.strictObject({
   networkPolicy: z.enum(["none", "azure"]).default("none"),
   /** Ceiling of masters + workers (the practical ASH limit is 50 per subscription). Defaults to 50. */
   maxNodes: z.number().int().min(1).default(50),
-  /** Linux admin user on the nodes. Defaults to azureuser. */
-  adminUsername: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Linux user name")
-    .default("azureuser"),
+  /** Linux admin user on the nodes, not one Azure reserves. Defaults to azureuser. */
+  adminUsername,
 });
 
 const helperVmSchema = z.strictObject({
@@ -124,10 +120,7 @@ const helperVmSchema = z.strictObject({
       version: nonEmpty.default(HELPER_VM_IMAGE.version),
     })
     .prefault({}),
-  adminUsername: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Linux user name")
-    .default("azureuser"),
+  adminUsername,
   /** DNS label of the helper VM's public IP. Defaults to <stamp>-aks-helper. */
   dnsLabel: z.string().regex(DNS_LABEL, "must be a lowercase DNS label (3-63 chars)").optional(),
   /** The aks-engine-azurestack release tarball: version, URL (release asset or mirror), SHA-256. */

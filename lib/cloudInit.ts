@@ -4,6 +4,8 @@
  * data is readable by anyone who can read the VM model, so nothing secret may go in here.
  */
 import type { StampConfig } from "../config/stamp";
+import { pemProblem } from "./pem";
+import { shellQuote as q } from "./shell";
 
 /** Where the helper keeps aks-engine's working directory (relative to the admin's home). */
 export const HELPER_WORKDIR = "ashk8s";
@@ -35,11 +37,10 @@ export function bootstrapSettings(
   };
 }
 
-const q = (s: string) => `'${s.replace(/'/g, `'"'"'`)}'`;
-
 /**
  * The bootstrap script. Every path is under `$ASHK8S_PREFIX` (empty on the VM) so tests can run
- * the very same script in a scratch directory.
+ * the very same script in a scratch directory. Every value from config goes through `q`
+ * (lib/shell.ts `shellQuote`): one single-quoted word, never expanded; a control character throws.
  */
 export function renderBootstrapScript(s: BootstrapSettings): string {
   return `#!/usr/bin/env bash
@@ -70,19 +71,19 @@ fetch() { # url sha256 destination
   mv "$part" "$3"
 }
 mkdir -p "$P/usr/local/bin" "$P/opt/aks-engine-azurestack" "$P/var/lib/ashk8s"
-log "aks-engine-azurestack ${s.aksEngine.version} from ${s.aksEngine.url}"
+log aks-engine-azurestack ${q(s.aksEngine.version)} from ${q(s.aksEngine.url)}
 fetch ${q(s.aksEngine.url)} ${q(s.aksEngine.sha256)} "$P/opt/aks-engine-azurestack/release.tar.gz"
 tar -xzf "$P/opt/aks-engine-azurestack/release.tar.gz" -C "$P/opt/aks-engine-azurestack" --strip-components=1
 install -m 0755 "$P/opt/aks-engine-azurestack/aks-engine-azurestack" "$P/usr/local/bin/aks-engine-azurestack"
-log "kubectl ${s.kubectl.version} from ${s.kubectl.url}"
+log kubectl ${q(s.kubectl.version)} from ${q(s.kubectl.url)}
 fetch ${q(s.kubectl.url)} ${q(s.kubectl.sha256)} "$P/usr/local/bin/kubectl"
 chmod 0755 "$P/usr/local/bin/kubectl"
 
 # 3. Working directory for aks-engine (it writes ./translations and _output/ there).
 if [ -z "$P" ]; then
-  install -d -m 0700 -o ${q(s.adminUsername)} -g ${q(s.adminUsername)} /home/${q(s.adminUsername)}/${HELPER_WORKDIR}
+  install -d -m 0700 -o ${q(s.adminUsername)} -g ${q(s.adminUsername)} /home/${q(s.adminUsername)}/${q(HELPER_WORKDIR)}
 fi
-printf 'aks-engine-azurestack %s %s\\nkubectl %s %s\\n' ${q(s.aksEngine.version)} ${q(s.aksEngine.sha256)} ${q(s.kubectl.version)} ${q(s.kubectl.sha256)} > "$P${BOOTSTRAP_MARKER}"
+printf 'aks-engine-azurestack %s %s\\nkubectl %s %s\\n' ${q(s.aksEngine.version)} ${q(s.aksEngine.sha256)} ${q(s.kubectl.version)} ${q(s.kubectl.sha256)} > "$P"${q(BOOTSTRAP_MARKER)}
 log "done"
 `;
 }
@@ -95,8 +96,15 @@ const block = (text: string, indent: string) =>
     .map((l) => (l.length ? indent + l : l))
     .join("\n");
 
-/** The #cloud-config document given to the VM as custom data. */
+/**
+ * The #cloud-config document given to the VM as custom data. The extra CA bundle goes into a YAML
+ * literal block, so it must be PEM CERTIFICATE blocks with line feeds only (lib/pem.ts): a carriage
+ * return, NEL or U+2028 would end the block (cloud-init's YAML 1.1 reads them as line breaks).
+ */
 export function renderCloudInit(s: BootstrapSettings): string {
+  const pem =
+    s.caCertificatePem === undefined ? undefined : pemProblem(s.caCertificatePem, ["CERTIFICATE"]);
+  if (pem) throw new Error(`azureStack.caCertificatePem: ${pem}`);
   const files = [
     `  - path: /opt/ashk8s/bootstrap.sh
     permissions: "0755"
