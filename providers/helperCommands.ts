@@ -11,6 +11,7 @@
  */
 import { HELPER_WORKDIR } from "../lib/cloudInit";
 import { compareVersions } from "../lib/clusterPlan";
+import { shellQuote as q } from "../lib/shell";
 
 /** Markers framing the machine-readable parts of a script's stdout. */
 export const MARK = {
@@ -50,7 +51,6 @@ export type HelperOperation =
   | { op: "observe" }
   | { op: "forget" };
 
-const q = (s: string) => `'${s.replace(/'/g, `'"'"'`)}'`;
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
 /** A quoted here-document that writes base64 `data` decoded into `file` (0600 through umask). */
@@ -100,8 +100,8 @@ export function renderHelperScript(
     "umask 077",
     `echo "[helper] ${operation.op} on $(hostname)" >&2`,
     `for i in $(seq 1 120); do [ -f ${q(c.bootstrapMarker)} ] && break; echo "[helper] waiting for the bootstrap to finish ($i)" >&2; sleep 5; done`,
-    `[ -f ${q(c.bootstrapMarker)} ] || { echo "[helper] bootstrap did not finish: ${c.bootstrapMarker} is missing" >&2; exit 20; }`,
-    `mkdir -p "$HOME/${HELPER_WORKDIR}" && cd "$HOME/${HELPER_WORKDIR}"`,
+    `[ -f ${q(c.bootstrapMarker)} ] || { echo "[helper] bootstrap did not finish:" ${q(c.bootstrapMarker)} "is missing" >&2; exit 20; }`,
+    `mkdir -p "$HOME/"${q(HELPER_WORKDIR)} && cd "$HOME/"${q(HELPER_WORKDIR)}`,
     'S=$(mktemp -d "$PWD/.run.XXXXXX")',
     "trap 'rm -rf \"$S\"' EXIT",
   ];
@@ -150,7 +150,7 @@ export function renderHelperScript(
       break;
   }
   lines.push(
-    `kc=_output/kubeconfig/kubeconfig.${c.location}.json`,
+    `kc=_output/kubeconfig/kubeconfig.${q(c.location)}.json`,
     '[ -f "$kc" ] || { echo "[helper] no kubeconfig at $kc: the cluster was never deployed from this helper and state has none" >&2; exit 21; }',
     `echo ${q(MARK.nodes)}`,
     'kubectl --kubeconfig "$kc" get nodes -o json --request-timeout=60s',
