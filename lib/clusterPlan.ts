@@ -42,6 +42,17 @@ export class PlanRefusal extends Error {
   }
 }
 
+/** A refusal line: the config key, old -> new, and the safe procedure. */
+export function refusalMessage(key: string, from: string, to: string, procedure: string): string {
+  return `${key}: ${from} -> ${to} cannot change in place; ${procedure}`;
+}
+
+/**
+ * A service principal rotation: `true` (or `{}`) for a new secret, `{ clientId }` for a switched
+ * service principal (new client id and secret).
+ */
+export type Rotation = boolean | { clientId?: { from: string; to: string } } | undefined;
+
 /** Parses `1.34.4` into numbers; throws on anything else. */
 export function parseVersion(version: string): [number, number, number] {
   const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
@@ -69,15 +80,22 @@ export function upgradeRefusal(from: string, to: string): string | undefined {
 
 /**
  * Plans the change from the cluster as it is (`current`, undefined when not deployed yet) to the
- * desired one. `credentialsChanged` says the service principal secret was rotated: the documented
- * fix is an upgrade forced to the same version, carrying the new secret onto every node.
+ * desired one. `rotation` says the service principal secret was rotated (or the service principal
+ * switched, with its new client id): the documented fix is an upgrade forced to the same version,
+ * carrying the credentials onto every node. This is the action part of the plan: the provider
+ * plans the whole definition with lib/definitionChange.ts, which calls this.
  * Throws PlanRefusal (all reasons at once) when the change cannot be made in place.
  */
 export function planClusterChange(
   current: ClusterSpec | undefined,
   desired: ClusterSpec,
-  credentialsChanged = false,
+  rotation: Rotation = false,
 ): ClusterPlan {
+  const credentialsChanged = rotation !== false && rotation !== undefined;
+  const switched = typeof rotation === "object" ? rotation.clientId : undefined;
+  const rotated = switched
+    ? `service principal switched (azureStack.clientId ${switched.from} -> ${switched.to}; both written into the generated apimodel)`
+    : "service principal secret rotated";
   if (!current) return { kind: "deploy" };
   const refusals: string[] = [];
   if (current.location !== desired.location) {
@@ -134,14 +152,14 @@ export function planClusterChange(
       action: "upgrade",
       version: desired.kubernetesVersion,
       force: false,
-      reason: `Kubernetes ${current.kubernetesVersion} -> ${desired.kubernetesVersion}${credentialsChanged ? " (also applies the rotated service principal secret)" : ""}`,
+      reason: `Kubernetes ${current.kubernetesVersion} -> ${desired.kubernetesVersion}${credentialsChanged ? (switched ? ` (also applies the ${rotated})` : " (also applies the rotated service principal secret)") : ""}`,
     });
   } else if (credentialsChanged) {
     steps.push({
       action: "upgrade",
       version: desired.kubernetesVersion,
       force: true,
-      reason: `service principal secret rotated: forced upgrade to the same version ${desired.kubernetesVersion} rewrites the credentials on every node`,
+      reason: `${rotated}: forced upgrade to the same version ${desired.kubernetesVersion} rewrites the credentials on every node`,
     });
   }
   for (const [name, pool] of desiredPools) {

@@ -1,12 +1,15 @@
 /**
  * The dynamic provider behind `AksEngineCluster`: it drives aks-engine-azurestack on the helper VM
- * over SSH. `diff` plans (planClusterChange) so a preview shows the action or stops on a refusal
- * before anything runs; `create`/`update` run the planned commands; `read` (pulumi refresh) asks
+ * over SSH. `diff` plans from the whole cluster definition (lib/definitionChange.ts), so a
+ * preview shows the action or stops on a refusal before anything runs; `create`/`update` run the planned commands; `read` (pulumi refresh) asks
  * the cluster for its real node counts and version, so out-of-band changes show up as drift and
  * the next `pulumi up` reconciles them.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, describePlan, planClusterChange } from "../lib/clusterPlan";
+import { ApiModel, redactApiModel } from "../lib/apiModel";
+import { ClusterSpec, describePlan } from "../lib/clusterPlan";
+import { contextRefusals, planDefinitionChange } from "../lib/definitionChange";
 import {
   HelperContext,
   HelperOperation,
@@ -58,6 +61,10 @@ export function specFromObserved(known: ClusterSpec, observed: ObservedCluster):
   };
 }
 
+function deployOperation(inputs: ClusterResourceInputs): HelperOperation {
+  return { op: "deploy", apiModel: inputs.apiModel, digest: definitionDigest(inputs.apiModel) };
+}
+
 async function run(
   inputs: ClusterResourceInputs,
   operation: HelperOperation,
@@ -93,13 +100,28 @@ async function run(
   };
 }
 
+/** Digest of the input definition without secrets: tells a corrected first deploy apart. */
+export function definitionDigest(apiModel: string): string {
+  const redacted = JSON.stringify(redactApiModel(JSON.parse(apiModel) as ApiModel));
+  return `sha256:${createHash("sha256").update(redacted).digest("hex")}`;
+}
+
 /**
- * planClusterChange, with a refusal re-thrown as a plain Error: the dynamic provider runs a
- * serialized copy of this code, where only a plain Error's message reaches the CLI intact.
+ * The whole-definition plan (lib/definitionChange.ts): the last applied definition with what
+ * refresh observed (`olds.spec`) against the new one. A refusal is re-thrown as a plain Error:
+ * the dynamic provider runs a serialized copy of this code, where only a plain Error's message
+ * reaches the CLI intact.
  */
-function plan(olds: ClusterResourceOutputs, news: ClusterResourceInputs) {
+export function plan(olds: ClusterResourceOutputs | undefined, news: ClusterResourceInputs) {
   try {
-    return planClusterChange(olds.spec, news.spec, credentialsChanged(olds, news));
+    const refusals = olds ? contextRefusals(olds.context, news.context) : [];
+    const planned = planDefinitionChange({
+      current: olds && { model: JSON.parse(olds.apiModel) as ApiModel, spec: olds.spec },
+      desired: { model: JSON.parse(news.apiModel) as ApiModel, spec: news.spec },
+      secretChanged: !!olds && credentialsChanged(olds, news),
+      extraRefusals: refusals,
+    });
+    return planned;
   } catch (e) {
     const reasons = (e as { reasons?: string[] }).reasons;
     throw new Error(
@@ -143,7 +165,7 @@ export const aksEngineProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: ClusterResourceInputs) {
-    const result = await run(inputs, { op: "deploy", apiModel: inputs.apiModel });
+    const result = await run(inputs, deployOperation(inputs));
     return {
       id: `${inputs.context.resourceGroup}/${inputs.context.location}`,
       outs: { ...inputs, ...result },
@@ -158,7 +180,7 @@ export const aksEngineProvider: pulumi.dynamic.ResourceProvider = {
       observed: olds.observed,
     };
     if (planned.kind === "deploy") {
-      result = await run(news, { op: "deploy", apiModel: news.apiModel }, olds.outputArchive);
+      result = await run(news, deployOperation(news), olds.outputArchive);
     } else if (planned.kind === "change") {
       for (const step of planned.steps) {
         const op: HelperOperation =

@@ -45,7 +45,8 @@ export interface HelperSecrets {
 }
 
 export type HelperOperation =
-  | { op: "deploy"; apiModel: string }
+  /** `digest`: of the input definition (definitionDigest), to tell a corrected retry apart. */
+  | { op: "deploy"; apiModel: string; digest: string }
   | { op: "scale"; pool: string; count: number }
   | { op: "upgrade"; version: string; force: boolean }
   | { op: "observe" }
@@ -127,22 +128,27 @@ export function renderHelperScript(
     case "deploy":
       lines.push(
         secretFile("apimodel.json", operation.apiModel),
-        // A retry after a half-way failure reuses the generated definition (same certificates).
-        'if [ -f _output/apimodel.json ]; then model=_output/apimodel.json; echo "[helper] retrying deploy with the generated _output/apimodel.json" >&2; else model="$S/apimodel.json"; fi',
-        `${cli} deploy ${authArgs(c)} --api-model "$model" --resource-group ${q(c.resourceGroup)} --output-directory _output --force-overwrite 1>&2`,
+        secretFile("sp-secret", secrets.servicePrincipalSecret),
+        ...deployModelChoice(operation.digest, c.clientId),
+        `${cli} deploy ${authArgs(c)} --api-model "$model" --resource-group ${q(c.resourceGroup)} --output-directory _output --force-overwrite 1>&2 || rc=$?`,
+        // The digest of the definition this _output/ was generated from, kept even on failure so
+        // a retry can tell a corrected definition from the same one.
+        `if [ -d _output ]; then printf '%s\\n' ${q(operation.digest)} > ${DEPLOY_FILES.digest}; fi`,
+        `if [ "$rc" -ne 0 ]; then echo "[helper] deploy failed with exit code $rc" >&2; exit "$rc"; fi`,
+        `date -u +%Y-%m-%dT%H:%M:%SZ > ${DEPLOY_FILES.deployed}`,
       );
       break;
     case "scale":
       lines.push(
         secretFile("sp-secret", secrets.servicePrincipalSecret),
-        syncSecretIntoApiModel(),
+        syncCredentialsIntoApiModel(c.clientId),
         `${cli} scale ${authArgs(c)} --api-model _output/apimodel.json --resource-group ${q(c.resourceGroup)} --node-pool ${q(operation.pool)} --new-node-count ${operation.count} --apiserver ${q(c.apiServerFqdn)} 1>&2`,
       );
       break;
     case "upgrade":
       lines.push(
         secretFile("sp-secret", secrets.servicePrincipalSecret),
-        syncSecretIntoApiModel(),
+        syncCredentialsIntoApiModel(c.clientId),
         `${cli} upgrade ${authArgs(c)} --api-model _output/apimodel.json --resource-group ${q(c.resourceGroup)} --upgrade-version ${q(operation.version)}${operation.force ? " --force" : ""} 1>&2`,
       );
       break;
@@ -163,22 +169,64 @@ export function renderHelperScript(
   return `${lines.join("\n")}\n`;
 }
 
-/** Puts the current client secret into the generated apimodel (the rotation path), in place. */
-function syncSecretIntoApiModel(): string {
+/** Files next to `_output/` content that record the deploy's progress (inside `_output/`, so
+ * they travel with the archive in state). */
+export const DEPLOY_FILES = {
+  /** Digest of the input definition the generated `_output/` comes from. */
+  digest: "_output/.ashk8s-input-digest",
+  /** Written only after a deploy succeeded: from then on `_output/apimodel.json` is authoritative. */
+  deployed: "_output/.ashk8s-deployed",
+} as const;
+
+/**
+ * Which definition deploy uses. After a successful deploy, or on a retry of the same input
+ * definition (same certificates), the generated `_output/apimodel.json`, with the current
+ * credentials written into it. A failed first deploy of another (corrected) definition is moved
+ * aside (never deleted) and deploy starts from the new input definition.
+ */
+function deployModelChoice(digest: string, clientId: string): string[] {
   return [
-    "python3 - \"$S/sp-secret\" _output/apimodel.json <<'ASHK8S_PY'",
+    "rc=0",
+    `if [ -f _output/apimodel.json ] && { [ -f ${DEPLOY_FILES.deployed} ] || [ "$(cat ${DEPLOY_FILES.digest} 2>/dev/null || true)" = ${q(digest)} ]; }; then`,
+    '  model=_output/apimodel.json; echo "[helper] retrying deploy with the generated _output/apimodel.json" >&2',
+    syncCredentialsIntoApiModel(clientId),
+    "else",
+    "  if [ -e _output ]; then",
+    '    aside="_output.failed-$(date -u +%Y%m%dT%H%M%SZ)-$$"',
+    '    mv _output "$aside"',
+    '    echo "[helper] the first deploy never succeeded and the cluster definition changed: the failed _output/ was moved to $aside; deploying the new definition" >&2',
+    "  fi",
+    '  model="$S/apimodel.json"',
+    "fi",
+  ];
+}
+
+/**
+ * Writes the current service principal (client id and secret) into the generated apimodel, in
+ * place: the rotation and switch paths, before scale/upgrade (and a deploy retry) read it.
+ */
+function syncCredentialsIntoApiModel(clientId: string): string {
+  return [
+    `python3 - "$S/sp-secret" _output/apimodel.json ${q(clientId)} <<'ASHK8S_PY'`,
     "import json, os, sys",
     "secret = open(sys.argv[1]).read()",
     "path = sys.argv[2]",
+    "client_id = sys.argv[3]",
     "model = json.load(open(path))",
     "profile = model['properties'].setdefault('servicePrincipalProfile', {})",
+    "changed = []",
+    "if profile.get('clientId') != client_id:",
+    "    profile['clientId'] = client_id",
+    "    changed.append('client id')",
     "if profile.get('secret') != secret:",
     "    profile['secret'] = secret",
+    "    changed.append('secret')",
+    "if changed:",
     "    tmp = path + '.tmp'",
     "    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as f:",
     "        json.dump(model, f, indent=2)",
     "    os.replace(tmp, path)",
-    "    print('[helper] service principal secret updated in _output/apimodel.json', file=sys.stderr)",
+    "    print('[helper] service principal ' + ' and '.join(changed) + ' updated in _output/apimodel.json', file=sys.stderr)",
     "ASHK8S_PY",
   ].join("\n");
 }

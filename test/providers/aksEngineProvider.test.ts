@@ -1,0 +1,188 @@
+/**
+ * The cluster provider's diff/update sequencing with an injected runner instead of SSH: a config
+ * change that no aks-engine action carries out is refused in diff (before anything runs); a
+ * switched service principal runs one forced upgrade whose script writes the new client id and
+ * secret into the generated apimodel first.
+ */
+import { buildApiModel } from "../../lib/apiModel";
+import { clusterSpec } from "../../lib/clusterPlan";
+import {
+  aksEngineProvider,
+  ClusterResourceInputs,
+  ClusterResourceOutputs,
+  definitionDigest,
+} from "../../providers/aksEngineProvider";
+import { MARK } from "../../providers/helperCommands";
+import { runOnHelper } from "../../providers/helperSsh";
+import { TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
+import { stampConfig } from "../stampConfigs";
+
+jest.mock("../../providers/helperSsh", () => ({ runOnHelper: jest.fn() }));
+const runner = runOnHelper as jest.MockedFunction<typeof runOnHelper>;
+
+const NODES = {
+  items: [
+    ...[0, 1, 2].map((i) => ({
+      metadata: { name: `k8s-master-1-${i}`, labels: { "kubernetes.io/role": "master" } },
+      status: { nodeInfo: { kubeletVersion: "v1.34.4" } },
+    })),
+    ...[0, 1, 2].map((i) => ({
+      metadata: { name: `k8s-linuxpool-1-${i}`, labels: { agentpool: "linuxpool" } },
+      status: { nodeInfo: { kubeletVersion: "v1.34.4" } },
+    })),
+  ],
+};
+const REPORT = [
+  MARK.nodes,
+  JSON.stringify(NODES),
+  MARK.kubeconfig,
+  Buffer.from("{}").toString("base64"),
+  MARK.archive,
+  "QVJDSElWRQ==",
+  MARK.end,
+].join("\n");
+
+type Patches = Parameters<typeof stampConfig>[1];
+function inputs(patches: Patches = {}, secret = "Sp-Secret-1"): ClusterResourceInputs {
+  const config = stampConfig("seattle", patches, secret);
+  const model = buildApiModel(config, {
+    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests test",
+    servicePrincipalSecret: secret,
+  });
+  return {
+    helper: { host: "203.0.113.5", port: 22, user: "azureuser" },
+    helperPrivateKey: "KEY",
+    context: {
+      cli: "aks-engine-azurestack",
+      bootstrapMarker: "/var/lib/ashk8s/bootstrap.done",
+      location: "seattle",
+      resourceGroup: "rg-seattle-k8s",
+      identitySystem: config.azureStack.identitySystem,
+      subscriptionId: config.azureStack.subscriptionId,
+      clientId: config.azureStack.clientId,
+      apiServerFqdn: "sea-ratings.seattle.cloudapp.azurestack.contoso.com",
+    },
+    spec: clusterSpec(config),
+    apiModel: JSON.stringify(model),
+    servicePrincipalSecret: secret,
+    servicePrincipalCertificate: TEST_CERTIFICATE_BUNDLE,
+  };
+}
+const state = (i: ClusterResourceInputs): ClusterResourceOutputs => ({
+  ...i,
+  kubeconfig: "{}",
+  outputArchive: "QVJDSElWRQ==",
+  observed: { masterCount: 3, pools: { linuxpool: 3 }, kubernetesVersion: "1.34.4" },
+});
+
+let stderr: jest.SpyInstance;
+beforeEach(() => {
+  runner.mockReset();
+  runner.mockResolvedValue(REPORT);
+  stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+});
+afterEach(() => stderr.mockRestore());
+
+describe("diff refuses what no action carries out, before anything runs", () => {
+  test.each<[string, Patches, RegExp]>([
+    [
+      "cluster.masterVmSize",
+      { cluster: { masterVmSize: "Standard_DS3_v2" } },
+      /cluster\.masterVmSize: "Standard_DS2_v2" -> "Standard_DS3_v2" cannot change in place; aks-engine cannot resize/,
+    ],
+    [
+      "cluster.networkPolicy",
+      { cluster: { networkPlugin: "azure", networkPolicy: "azure" } },
+      /cluster\.networkPolicy: \(unset\) -> "azure" cannot change in place/,
+    ],
+    [
+      "cluster.adminUsername",
+      { cluster: { adminUsername: "opsadmin" } },
+      /cluster\.adminUsername: "azureuser" -> "opsadmin" cannot change in place/,
+    ],
+    [
+      "azureStack.identitySystem",
+      { azureStack: { identitySystem: "adfs" } },
+      /azureStack\.identitySystem: "azure_ad" -> "adfs" cannot change in place/,
+    ],
+    [
+      "azureStack.disconnected",
+      { azureStack: { disconnected: true } },
+      /azureStack\.disconnected \(as runUnattendedUpgradesOnBootstrap, its inverse\): true -> false cannot change in place/,
+    ],
+    [
+      "azureStack.subscriptionId",
+      { azureStack: { subscriptionId: "0d3c5e7a-9b1f-4c2d-8e6a-1f3b5d7c9e20" } },
+      /azureStack\.subscriptionId: 3f1c5a9e-7d2b-4e8a-9c6f-2b4d8e1a7c35 -> 0d3c5e7a-9b1f-4c2d-8e6a-1f3b5d7c9e20 cannot change in place/,
+    ],
+  ])("%s", async (_key, patches, message) => {
+    const news = inputs(patches);
+    await expect(aksEngineProvider.diff!("id", state(inputs()), news)).rejects.toThrow(
+      /^The cluster change is refused, nothing was changed:\n/,
+    );
+    await expect(aksEngineProvider.diff!("id", state(inputs()), news)).rejects.toThrow(message);
+    await expect(aksEngineProvider.update!("id", state(inputs()), news)).rejects.toThrow(message);
+    expect(runner).not.toHaveBeenCalled();
+  });
+
+  test("the addons", async () => {
+    const news = inputs();
+    const model = JSON.parse(news.apiModel);
+    model.properties.orchestratorProfile.kubernetesConfig.addons.push({
+      name: "cluster-autoscaler",
+      enabled: true,
+    });
+    await expect(
+      aksEngineProvider.diff!("id", state(inputs()), { ...news, apiModel: JSON.stringify(model) }),
+    ).rejects.toThrow(/addons \(lib\/apiModel\.ts DISK_CSI_ADDON\): .* cannot change in place/);
+    expect(runner).not.toHaveBeenCalled();
+  });
+
+  test("an unchanged definition is no change", async () => {
+    await expect(aksEngineProvider.diff!("id", state(inputs()), inputs())).resolves.toMatchObject({
+      changes: false,
+    });
+  });
+});
+
+describe("a switched service principal (new client id and secret)", () => {
+  const newId = "0d3c5e7a-9b1f-4c2d-8e6a-1f3b5d7c9e20";
+  const news = () => inputs({ azureStack: { clientId: newId } }, "Sp-New-Secret-2");
+
+  test("diff plans an update, no replacement", async () => {
+    await expect(aksEngineProvider.diff!("id", state(inputs()), news())).resolves.toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+  });
+
+  test("update runs one forced upgrade whose script writes the new client id and secret into the generated apimodel first", async () => {
+    await aksEngineProvider.update!("id", state(inputs()), news());
+    expect(runner).toHaveBeenCalledTimes(1);
+    const script = runner.mock.calls[0][2];
+    const sync = script.indexOf(`python3 - "$S/sp-secret" _output/apimodel.json '${newId}'`);
+    const upgrade = script.indexOf("'aks-engine-azurestack' upgrade");
+    expect(sync).toBeGreaterThan(0);
+    expect(upgrade).toBeGreaterThan(sync);
+    expect(script.slice(upgrade).split("\n")[0]).toMatch(
+      new RegExp(`--client-id '${newId}' .*--upgrade-version '1\\.34\\.4' --force 1>&2$`),
+    );
+    expect(script).toContain(Buffer.from("Sp-New-Secret-2").toString("base64"));
+    expect(script).not.toContain("Sp-New-Secret-2");
+  });
+});
+
+describe("deploy carries the digest of the input definition", () => {
+  test("create sends the digest; it ignores the secret and follows the definition", async () => {
+    const i = inputs();
+    await aksEngineProvider.create!(i);
+    expect(runner.mock.calls[0][2]).toContain(definitionDigest(i.apiModel));
+    expect(definitionDigest(inputs({}, "other").apiModel)).toBe(definitionDigest(i.apiModel));
+    expect(
+      definitionDigest(
+        inputs({ cluster: { pools: [{ name: "linuxpool", count: 3, vmSize: "Standard_F8s_v2" }] } })
+          .apiModel,
+      ),
+    ).not.toBe(definitionDigest(i.apiModel));
+  });
+});
