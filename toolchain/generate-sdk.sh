@@ -10,7 +10,8 @@ cp Pulumi.yaml .toolchain/Pulumi.yaml.before
 cp package.json .toolchain/package.json.before
 # `pulumi install` (CLI 3.259) leaves the terraform-provider plugin it started for the schema
 # running, orphaned, after it exits (the plugin has a process group of its own). End the orphans
-# of this PULUMI_HOME's plugins that appeared during the install, so setup leaves no process behind.
+# of this PULUMI_HOME's plugins that appeared during the install, with the Terraform provider each
+# started, so setup leaves no process behind.
 orphan_plugins() {
   ps -eo pid=,ppid=,args= | awk -v dir="$PULUMI_HOME/plugins/" '$2 == 1 && index($3, dir) == 1 {print $1}'
 }
@@ -25,7 +26,13 @@ else
   pulumi install --no-plugins --no-dependencies --non-interactive >&2 || install_rc=$?
 fi
 for pid in $(orphan_plugins); do
-  [[ $before == *" $pid "* ]] || kill "$pid" 2>/dev/null || true
+  [[ $before == *" $pid "* ]] && continue
+  # The plugin leads a process group of its own, with the Terraform provider it started in it.
+  if [ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ]; then
+    kill -- -"$pid" 2>/dev/null || true
+  else
+    kill "$pid" 2>/dev/null || true
+  fi
 done
 [ "$install_rc" -eq 0 ] || exit "$install_rc"
 # pulumi install may re-serialise Pulumi.yaml (the packages entry is already there): keep ours.
