@@ -107,6 +107,21 @@ export function definitionDigest(apiModel: string): string {
 }
 
 /**
+ * The cluster definition JSON. During a preview an input not known yet (the nodes' SSH key being
+ * replaced) reaches the provider as a placeholder, not JSON: refused, since no action could
+ * carry out a definition nobody has seen.
+ */
+function parseModel(text: string, which: string): ApiModel {
+  try {
+    return JSON.parse(text) as ApiModel;
+  } catch {
+    throw new Error(
+      `The cluster change is refused, nothing was changed:\n  - the ${which} cluster definition is not known during this preview (is the nodes' SSH key, tls.PrivateKey <stamp>-cluster-node-ssh-key, being replaced?); aks-engine cannot apply a definition that changes in ways nobody can review: keep its inputs, or deploy a new stamp stack`,
+    );
+  }
+}
+
+/**
  * The whole-definition plan (lib/definitionChange.ts): the last applied definition with what
  * refresh observed (`olds.spec`) against the new one. A refusal is re-thrown as a plain Error:
  * the dynamic provider runs a serialized copy of this code, where only a plain Error's message
@@ -116,8 +131,8 @@ export function plan(olds: ClusterResourceOutputs | undefined, news: ClusterReso
   try {
     const refusals = olds ? contextRefusals(olds.context, news.context) : [];
     const planned = planDefinitionChange({
-      current: olds && { model: JSON.parse(olds.apiModel) as ApiModel, spec: olds.spec },
-      desired: { model: JSON.parse(news.apiModel) as ApiModel, spec: news.spec },
+      current: olds && { model: parseModel(olds.apiModel, "last applied"), spec: olds.spec },
+      desired: { model: parseModel(news.apiModel, "new"), spec: news.spec },
       secretChanged: !!olds && credentialsChanged(olds, news),
       extraRefusals: refusals,
     });

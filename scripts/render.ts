@@ -11,13 +11,8 @@ import { parse } from "yaml";
 import { ConfigError, parseConfig, StampConfig } from "../config";
 import { type ApiModel, buildApiModel, redactApiModel, SECRET_PLACEHOLDER } from "../lib/apiModel";
 import { bootstrapSettings, renderCloudInit } from "../lib/cloudInit";
-import {
-  clusterSpec,
-  type ClusterSpec,
-  describePlan,
-  planClusterChange,
-  PlanRefusal,
-} from "../lib/clusterPlan";
+import { clusterSpec, type ClusterSpec, describePlan, PlanRefusal } from "../lib/clusterPlan";
+import { planDefinitionChange, specOfApiModel } from "../lib/definitionChange";
 import { ngfValues } from "../lib/ingress";
 import { containerInsightsValues, fluentBitValues } from "../lib/monitoring";
 
@@ -67,19 +62,7 @@ function readStack(stack: string): { config: Record<string, string>; secretKeys:
  * against it: the inverse of `buildApiModel` for the fields `clusterSpec` reads.
  */
 export function clusterSpecOfApiModel(model: ApiModel): ClusterSpec {
-  const p = model.properties;
-  return {
-    location: model.location,
-    dnsPrefix: p.masterProfile.dnsPrefix,
-    masterCount: p.masterProfile.count,
-    kubernetesVersion: p.orchestratorProfile.orchestratorVersion,
-    networkPlugin: p.orchestratorProfile.kubernetesConfig.networkPlugin,
-    pools: p.agentPoolProfiles.map((pool) => ({
-      name: pool.name,
-      count: pool.count,
-      vmSize: pool.vmSize,
-    })),
-  };
+  return specOfApiModel(model);
 }
 
 /**
@@ -139,8 +122,13 @@ export function render(stack: string, outDir: string = DEFAULT_OUT_DIR): string[
   }
   let plan: string;
   try {
-    const before = previous && clusterSpecOfApiModel(previous);
-    const lines = describePlan(planClusterChange(before, clusterSpec(stamp)));
+    // The whole definition, as the cluster provider plans it (lib/definitionChange.ts).
+    const lines = describePlan(
+      planDefinitionChange({
+        current: previous && { model: previous, spec: clusterSpecOfApiModel(previous) },
+        desired: { model, spec: clusterSpec(stamp) },
+      }),
+    );
     plan = lines.length ? lines.map((l) => `- ${l}`).join("\n") : "- no cluster action";
   } catch (e) {
     if (!(e instanceof PlanRefusal)) throw e;

@@ -158,6 +158,17 @@ test("the plan is made against the previous render: upgrade and scale, or a refu
       `- REFUSED: cluster.masterCount: 5 -> ${config.cluster.masterCount} cannot change in place; ` +
       `aks-engine cannot add or remove masters of a deployed cluster (keep 5)\n`,
   );
+  editPrevious((m) => {
+    m.properties.masterProfile.count = config.cluster.masterCount;
+    m.properties.masterProfile.vmSize = "Standard_F16s_v2";
+  });
+  render("seattle", tmp);
+  expect(read("seattle", "plan.md")).toBe(
+    "# seattle: cluster plan against the previous render\n\n" +
+      `- REFUSED: cluster.masterVmSize: "Standard_F16s_v2" -> "${config.cluster.masterVmSize}" cannot change in place; ` +
+      "aks-engine cannot resize the masters of a deployed cluster; keep the old size, or deploy a new stamp stack " +
+      "with the new value, move traffic to it, then retire this one\n",
+  );
 });
 
 test("a global stack gets a note, not a cluster definition", () => {

@@ -138,6 +138,14 @@ describe("diff refuses what no action carries out, before anything runs", () => 
     expect(runner).not.toHaveBeenCalled();
   });
 
+  test("a definition unknown during preview (the node key being replaced) is refused, not parsed", async () => {
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // Pulumi's unknown placeholder
+    await expect(
+      aksEngineProvider.diff!("id", state(inputs()), { ...inputs(), apiModel: unknown }),
+    ).rejects.toThrow(/the new cluster definition is not known during this preview/);
+    expect(runner).not.toHaveBeenCalled();
+  });
+
   test("an unchanged definition is no change", async () => {
     await expect(aksEngineProvider.diff!("id", state(inputs()), inputs())).resolves.toMatchObject({
       changes: false,
