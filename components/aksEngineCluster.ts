@@ -24,6 +24,8 @@ export interface AksEngineClusterArgs {
   servicePrincipalCertificate: Secret;
   /** The helper VM aks-engine runs on (SSH address, admin user, key); the cluster waits for its VM. */
   helper: HelperVm;
+  /** Protect the cluster's resource group and the cluster resource from deletion. Defaults to false. */
+  protect?: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export class AksEngineCluster extends pulumi.ComponentResource {
     const group = new azurestack.ResourceGroup(
       `${name}-rg`,
       { name: resourceGroup, location: ash.location },
-      child,
+      { ...child, protect: args.protect },
     );
     const nodeKey = new tls.PrivateKey(
       `${name}-node-ssh-key`,
@@ -106,7 +108,7 @@ export class AksEngineCluster extends pulumi.ComponentResource {
         servicePrincipalSecret: pulumi.secret(spSecret),
         servicePrincipalCertificate: pulumi.secret(args.servicePrincipalCertificate.reveal()),
       },
-      { ...child, dependsOn: [group, helper.vm] },
+      { ...child, dependsOn: [group, helper.vm], protect: args.protect },
     );
 
     this.kubeconfig = pulumi.secret(deployment.kubeconfig);

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../config";
 import { GeneratedPassword } from "../providers/generatedPassword";
 import * as r from "../lib/ratings";
+import { claimName, StorageClassSpec } from "../lib/dataSafety";
+import { StatefulGuard } from "../providers/statefulGuard";
 
 export interface RatingsAppArgs {
   /** App settings (namespace, images, replicas, autoscaling, MongoDB storage). */
@@ -13,6 +15,16 @@ export interface RatingsAppArgs {
   gateway?: { name: pulumi.Input<string>; namespace: string };
   /** Hostname the route answers to; unset answers any host. */
   hostname?: string;
+  /**
+   * The StorageClass created for MongoDB's data when `app.storageClass` is unset (reclaim policy
+   * Retain, expandable): lib/dataSafety.ts `mongoStorageClass`.
+   */
+  storageClass: StorageClassSpec;
+  /**
+   * Protect the namespace, MongoDB's StatefulSet and its StorageClass (`protect`, and the namespace
+   * and class kept in the cluster if Pulumi ever deletes them). Stamps: true; local: false.
+   */
+  protect: boolean;
 }
 
 /**
@@ -34,11 +46,39 @@ export class RatingsApp extends pulumi.ComponentResource {
     super("ash-ha-kubernetes:app:RatingsApp", name, {}, opts);
     const { app, stamp } = args;
     const ns = app.namespace;
+    const { protect } = args;
 
+    // Refuses at preview a config change that would replace or delete the data; every stateful
+    // object waits for it, so nothing moves when it refuses (docs/data-safety.md).
+    const guard = new StatefulGuard(
+      `${name}-stateful-guard`,
+      {
+        namespace: ns,
+        storageClass: app.storageClass ?? args.storageClass.name,
+        storageSize: app.mongoStorageSize,
+        approved: app.approvedStatefulChanges,
+      },
+      { parent: this },
+    );
+    const stateful = { parent: this, dependsOn: [guard], protect, retainOnDelete: protect };
+    const storageClass = app.storageClass
+      ? undefined
+      : new k8s.storage.v1.StorageClass(
+          `${name}-mongodb-storage`,
+          {
+            metadata: { name: args.storageClass.name, labels: r.labels("mongodb", stamp) },
+            provisioner: args.storageClass.provisioner,
+            parameters: args.storageClass.parameters,
+            reclaimPolicy: args.storageClass.reclaimPolicy,
+            allowVolumeExpansion: args.storageClass.allowVolumeExpansion,
+            volumeBindingMode: args.storageClass.volumeBindingMode,
+          },
+          stateful,
+        );
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
       { metadata: { name: ns, labels: r.namespaceLabels(stamp) } },
-      { parent: this },
+      stateful,
     );
     const scope: Scope = {
       name,
@@ -46,6 +86,9 @@ export class RatingsApp extends pulumi.ComponentResource {
       stamp,
       app,
       namespace,
+      protect,
+      storageClass,
+      storageClassName: app.storageClass ?? args.storageClass.name,
       inNs: { parent: this, dependsOn: [namespace] },
       meta: (tier) => ({ name: r.tierName(tier), namespace: ns, labels: r.labels(tier, stamp) }),
     };
@@ -75,6 +118,12 @@ interface Scope {
   namespace: k8s.core.v1.Namespace;
   stamp: string;
   app: AppConfig;
+  /** Whether the stateful objects are protected (RatingsAppArgs.protect). */
+  protect: boolean;
+  /** The StorageClass the program created for MongoDB's volume; unset with `app.storageClass`. */
+  storageClass?: k8s.storage.v1.StorageClass;
+  /** The StorageClass name of MongoDB's volume (the program's, or `app.storageClass`). */
+  storageClassName: string;
   /** Options of every object in the namespace: child of the component, after the namespace. */
   inNs: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
   /** Metadata of a tier's objects. */
@@ -116,7 +165,10 @@ function mongoCredentials(s: Scope): k8s.core.v1.Secret {
   );
 }
 
-/** MongoDB: the init script, a headless Service and a one-replica StatefulSet with a volume. */
+/**
+ * MongoDB: the init script, a headless Service, a one-replica StatefulSet with a volume, and the
+ * patch that grows the volume's claim in place when `app.mongoStorageSize` grows.
+ */
 function mongoDb(s: Scope, credentials: k8s.core.v1.Secret): void {
   const { name, ns, stamp, app, namespace, inNs, meta } = s;
   // MongoDB: headless Service whose selector matches the StatefulSet's pods, one replica, a PVC.
@@ -144,7 +196,7 @@ function mongoDb(s: Scope, credentials: k8s.core.v1.Secret): void {
     },
     inNs,
   );
-  new k8s.apps.v1.StatefulSet(
+  const statefulSet = new k8s.apps.v1.StatefulSet(
     `${name}-mongodb`,
     {
       metadata: meta("mongodb"),
@@ -190,14 +242,31 @@ function mongoDb(s: Scope, credentials: k8s.core.v1.Secret): void {
             metadata: { name: "data", labels: r.selectorLabels("mongodb") },
             spec: {
               accessModes: ["ReadWriteOnce"],
-              storageClassName: app.storageClass,
+              storageClassName: s.storageClassName,
               resources: { requests: { storage: app.mongoStorageSize } },
             },
           },
         ],
       },
     },
-    { ...inNs, dependsOn: [namespace, credentials] },
+    {
+      ...inNs,
+      dependsOn: [namespace, credentials, ...(s.storageClass ? [s.storageClass] : [])],
+      protect: s.protect,
+      // The template's size is the first one: changing it would replace the StatefulSet (Kubernetes
+      // does not update volumeClaimTemplates). The claim grows through the patch below instead.
+      ignoreChanges: ["spec.volumeClaimTemplates[0].spec.resources"],
+    },
+  );
+  // Grows the claim in place (the StorageClass allows expansion; a shrink is refused at preview by
+  // the guard). Deleting the patch must never shrink or touch the claim: retainOnDelete.
+  new k8s.core.v1.PersistentVolumeClaimPatch(
+    `${name}-mongodb-data`,
+    {
+      metadata: { name: claimName("data", r.tierName("mongodb")), namespace: ns },
+      spec: { resources: { requests: { storage: app.mongoStorageSize } } },
+    },
+    { ...inNs, dependsOn: [statefulSet], retainOnDelete: true },
   );
 }
 

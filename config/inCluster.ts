@@ -51,8 +51,33 @@ export const appSchema = z
       .string()
       .regex(/^[1-9]\d*(Mi|Gi|Ti)$/, "must be a Kubernetes quantity such as 8Gi")
       .default("8Gi"),
-    /** Storage class of MongoDB's volume; unset uses the cluster default. */
+    /**
+     * Storage class of MongoDB's volume. Defaults to the class the program creates (reclaim policy
+     * Retain, expandable: lib/dataSafety.ts); a class set here wins and should be both too.
+     * Changing it after the first deployment is refused at preview (docs/data-safety.md).
+     */
     storageClass: z.string().regex(K8S_NAME, "must be a storage class name").optional(),
+    /**
+     * Protects the stateful objects (the cluster's resource group and cluster resource, the app
+     * namespace, MongoDB's StatefulSet and StorageClass) from deletion and replacement. Defaults to
+     * true on stamps and false on the local stack, which demos and tests destroy.
+     */
+    protectStatefulResources: z.boolean().optional(),
+    /**
+     * Changes of app.namespace or app.storageClass approved after following the procedure in
+     * docs/data-safety.md, each exactly as the refusal names it (e.g. "app.namespace: ratings -> shop").
+     * Defaults to none.
+     */
+    approvedStatefulChanges: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^app\.(namespace|storageClass): \S+ -> \S+$/,
+            'must be a change as the refusal names it, e.g. "app.namespace: ratings -> shop"',
+          ),
+      )
+      .default([]),
   })
   .prefault({});
 

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RatingsApp } from "../components/ratingsApp";
 import type { LocalConfig } from "../config";
+import { mongoStorageClass, protectsStatefulResources } from "../lib/dataSafety";
 import { forceOwnership } from "../lib/fieldOwnership";
 
 /**
@@ -24,7 +25,13 @@ export function localStack(config: LocalConfig) {
   });
   const app = new RatingsApp(
     "ratings",
-    { app: config.app, stamp: config.local.stampName },
+    {
+      app: config.app,
+      stamp: config.local.stampName,
+      storageClass: mongoStorageClass("local"),
+      // Unprotected unless app.protectStatefulResources says so: the demo and tests destroy it.
+      protect: protectsStatefulResources("local", config.app.protectStatefulResources),
+    },
     // Pulumi owns every object it deploys (see lib/fieldOwnership.ts).
     { providers: { kubernetes: provider }, transforms: [forceOwnership] },
   );

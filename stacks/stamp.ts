@@ -9,6 +9,7 @@ import { RatingsApp } from "../components/ratingsApp";
 import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
 import type { StampConfig } from "../config";
 import { bootstrapSettings } from "../lib/cloudInit";
+import { mongoStorageClass, protectsStatefulResources } from "../lib/dataSafety";
 import { forceOwnership } from "../lib/fieldOwnership";
 import { helperNames } from "../lib/names";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
@@ -59,6 +60,8 @@ export function helperVmArgs(config: StampConfig): HelperVmArgs {
  */
 export function stampStack(config: StampConfig) {
   const providers = stampProviders(config);
+  // The cluster and MongoDB's data are protected unless app.protectStatefulResources is false.
+  const protect = protectsStatefulResources("stamp", config.app.protectStatefulResources);
   const ash = { providers: { azurestack: providers.azurestack } };
   const helper = new HelperVm(`${config.name}-helper`, helperVmArgs(config), ash);
   const cluster = new AksEngineCluster(
@@ -70,6 +73,7 @@ export function stampStack(config: StampConfig) {
       servicePrincipalSecret: config.servicePrincipalSecret,
       servicePrincipalCertificate: config.servicePrincipalCertificate,
       helper,
+      protect,
     },
     ash,
   );
@@ -94,6 +98,8 @@ export function stampStack(config: StampConfig) {
       stamp: config.name,
       gateway: ingress.gateway,
       hostname: config.ingress.hostname,
+      storageClass: mongoStorageClass("stamp"),
+      protect,
     },
     inCluster,
   );

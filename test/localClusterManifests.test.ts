@@ -67,6 +67,12 @@ test("defaults: ports, local binaries, the stages file, nodes at the built Kuber
     "service-load-balancer",
     "ingress-load-balancer",
   ]);
+  // The volume stages serve every class named local-kwok*: the default and the local stack's own.
+  for (const stage of stages.slice(0, 4)) {
+    expect(JSON.stringify(stage.spec.selector)).toContain(
+      "self.spec.storageClassName.startsWith('local-kwok')",
+    );
+  }
   expect(JSON.stringify(stages)).toContain('printf \\"172.30.%s.%s\\"');
   expect(JSON.stringify(stages)).toContain('\\"172.30.0.1\\"');
   expect(read("storage-class.yaml")).toMatchObject({

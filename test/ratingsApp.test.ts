@@ -12,6 +12,7 @@ const recorded: Recorded[] = installMocks({
 import * as k8s from "@pulumi/kubernetes";
 import { RatingsApp } from "../components/ratingsApp";
 import * as r from "../lib/ratings";
+import { mongoStorageClass } from "../lib/dataSafety";
 
 const app = {
   namespace: "ratings",
@@ -22,6 +23,8 @@ const app = {
   webAutoscaling: { minReplicas: 1, maxReplicas: 10, cpuUtilizationPercent: 80 },
   mongoStorageSize: "8Gi",
   storageClass: undefined,
+  protectStatefulResources: undefined,
+  approvedStatefulChanges: [],
 };
 
 let component: RatingsApp;
@@ -41,7 +44,13 @@ beforeAll(async () => {
   const provider = new k8s.Provider("test", { kubeconfig: "{}" });
   component = new RatingsApp(
     "ratings",
-    { app, stamp: "seattle", gateway: { name: "ratings-gateway", namespace: "nginx-gateway" } },
+    {
+      app,
+      stamp: "seattle",
+      gateway: { name: "ratings-gateway", namespace: "nginx-gateway" },
+      storageClass: mongoStorageClass("stamp"),
+      protect: true,
+    },
     { providers: { kubernetes: provider } },
   );
   await resolve(component.namespace);
@@ -63,6 +72,7 @@ test("registers the full graph with names derived from the component name", () =
       "kubernetes:autoscaling/v2:HorizontalPodAutoscaler ratings-web",
       "kubernetes:core/v1:ConfigMap ratings-mongodb-init",
       "kubernetes:core/v1:Namespace ratings-ns",
+      "kubernetes:core/v1:PersistentVolumeClaimPatch ratings-mongodb-data",
       "kubernetes:core/v1:Secret ratings-mongodb-credentials",
       "kubernetes:core/v1:Service ratings-api",
       "kubernetes:core/v1:Service ratings-mongodb",
@@ -76,8 +86,10 @@ test("registers the full graph with names derived from the component name", () =
       "kubernetes:policy/v1:PodDisruptionBudget ratings-api",
       "kubernetes:policy/v1:PodDisruptionBudget ratings-mongodb",
       "kubernetes:policy/v1:PodDisruptionBudget ratings-web",
+      "kubernetes:storage.k8s.io/v1:StorageClass ratings-mongodb-storage",
       "pulumi-nodejs:dynamic/ash-ha-kubernetes:GeneratedPassword ratings-mongodb-app-password",
       "pulumi-nodejs:dynamic/ash-ha-kubernetes:GeneratedPassword ratings-mongodb-root-password",
+      "pulumi-nodejs:dynamic/ash-ha-kubernetes:StatefulGuard ratings-stateful-guard",
     ].sort(),
   );
 });
@@ -90,7 +102,7 @@ test("every Kubernetes resource uses the given provider and the component as par
   const kubernetes = recorded.filter(
     (x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:"),
   );
-  expect(kubernetes).toHaveLength(19);
+  expect(kubernetes).toHaveLength(21);
   for (const x of kubernetes) {
     expect(x.provider).toMatch(/pulumi:providers:kubernetes::test::/);
     expect({ resource: `${x.type} ${x.name}`, parent: x.parent }).toEqual({
@@ -101,6 +113,9 @@ test("every Kubernetes resource uses the given provider and the component as par
   // The generated passwords belong to the component too.
   for (const p of byType("pulumi-nodejs:dynamic/ash-ha-kubernetes:GeneratedPassword"))
     expect(p.parent).toBe(app.urn);
+  expect(
+    one("pulumi-nodejs:dynamic/ash-ha-kubernetes:StatefulGuard", "ratings-stateful-guard").parent,
+  ).toBe(app.urn);
 });
 
 test("every Service selects the pods of its workload", () => {

@@ -289,6 +289,21 @@ describe("stamp validation: one row per rule, exact message", () => {
       stamp({ app: { webAutoscaling: { minReplicas: 5, maxReplicas: 2 } } }),
       'app.webAutoscaling: {"minReplicas":5,"maxReplicas":2} minReplicas must not exceed maxReplicas',
     ],
+    [
+      "protection switch not a boolean",
+      stamp({ app: { protectStatefulResources: "no" } }),
+      'app.protectStatefulResources: "no" must be of type boolean',
+    ],
+    [
+      "approved change not written as the refusal names it",
+      stamp({ app: { approvedStatefulChanges: ["namespace to shop"] } }),
+      'app.approvedStatefulChanges[0]: "namespace to shop" must be a change as the refusal names it, e.g. "app.namespace: ratings -> shop"',
+    ],
+    [
+      "a shrink cannot be approved",
+      stamp({ app: { approvedStatefulChanges: ["app.mongoStorageSize: 8Gi -> 4Gi"] } }),
+      'app.approvedStatefulChanges[0]: "app.mongoStorageSize: 8Gi -> 4Gi" must be a change as the refusal names it, e.g. "app.namespace: ratings -> shop"',
+    ],
   ];
 
   test.each(rows)("%s", (_name, raw, message) => {

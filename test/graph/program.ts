@@ -49,7 +49,7 @@ const GLOBAL_MOCKS: MockOptions = {
   },
 };
 
-function mocksFor(stack: "seattle" | "munich" | "global" | "local"): MockOptions {
+export function mocksFor(stack: "seattle" | "munich" | "global" | "local"): MockOptions {
   if (stack === "global") {
     return { ...GLOBAL_MOCKS, ...readStackFile(stack, SECRET_VALUE.global), stack };
   }
