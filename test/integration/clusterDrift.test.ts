@@ -164,6 +164,22 @@ test("a master-count change is refused in the preview and nothing runs on the he
   expect(pulumi(["config", "set", "it:spec"], JSON.stringify(spec)).code).toBe(0);
 });
 
+test("a master VM size change (a field outside the old planning subset) is refused in the preview and nothing runs on the helper", () => {
+  const before = argvLog().length;
+  const text = pulumi(["config", "get", "it:apiModel"]).stdout.trim();
+  const model = JSON.parse(text);
+  const size = model.properties.masterProfile.vmSize;
+  model.properties.masterProfile.vmSize = "Standard_F16s_v2";
+  expect(pulumi(["config", "set", "--secret", "it:apiModel"], JSON.stringify(model)).code).toBe(0);
+  const preview = pulumi(["preview"]);
+  expect(preview.code).not.toBe(0);
+  expect(preview.stdout + preview.stderr).toContain(
+    `cluster.masterVmSize: "${size}" -> "Standard_F16s_v2" cannot change in place`,
+  );
+  expect(argvLog()).toHaveLength(before);
+  expect(pulumi(["config", "set", "--secret", "it:apiModel"], text).code).toBe(0);
+});
+
 test("state holds no plaintext secret; destroy removes the resource", () => {
   const exported = pulumi(["stack", "export"]).stdout;
   expect(exported).toContain("ciphertext");

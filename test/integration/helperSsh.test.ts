@@ -4,7 +4,9 @@
  * is real: ssh, bash, the rendered scripts, the provider's create/update/read/diff.
  * Claims proven: no secret in any process's argv or in the streamed log, secret files 0600 and
  * removed afterwards, a half-way failure followed by a retry converges, a replaced helper gets
- * _output/ restored from state without a redeploy, out-of-band changes are observed by read.
+ * _output/ restored from state without a redeploy, out-of-band changes are observed by read, a
+ * switched service principal lands in the generated apimodel (client id and secret) before the
+ * forced upgrade, a failed first deploy is retried from a corrected definition.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -21,6 +23,8 @@ import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";
 
 const SECRET = "Sp-Secret-9f8e7d6c5b4a";
 const ROTATED = "Sp-Rotated-1a2b3c4d5e6f";
+const SWITCHED = "Sp-Switched-7e8f9a0b1c2d";
+const NEW_CLIENT_ID = "0d3c5e7a-9b1f-4c2d-8e6a-1f3b5d7c9e20";
 const config = stampConfig("seattle", {}, SECRET);
 let helper: LoopbackHelper;
 /** The double's fake cluster: outside the helper's home, as a real cluster outlives its helper. */
@@ -110,7 +114,7 @@ async function watchingArgv<T>(
 }
 
 function expectNoSecretIn(texts: Iterable<string>) {
-  const secrets = [SECRET, ROTATED, "VEVTVCBLRVk=", helper.privateKey.split("\n")[1]];
+  const secrets = [SECRET, ROTATED, SWITCHED, "VEVTVCBLRVk=", helper.privateKey.split("\n")[1]];
   for (const text of texts) for (const s of secrets) expect(text).not.toContain(s);
 }
 
@@ -199,6 +203,37 @@ test("rotating the client secret runs upgrade --force to the same version with t
   inputs = news;
 });
 
+test("switching the service principal (new client id and secret) writes both into the generated apimodel before the forced upgrade", async () => {
+  const model = JSON.parse(inputs.apiModel);
+  model.properties.servicePrincipalProfile = { clientId: NEW_CLIENT_ID, secret: SWITCHED };
+  const news = {
+    ...inputs,
+    context: { ...inputs.context, clientId: NEW_CLIENT_ID },
+    apiModel: JSON.stringify(model),
+    servicePrincipalSecret: SWITCHED,
+  };
+  await expect(aksEngineProvider.diff!("id", state, news)).resolves.toMatchObject({
+    changes: true,
+    replaces: [],
+  });
+  const { result, cmdlines } = await watchingArgv(() =>
+    aksEngineProvider.update!("id", state, news),
+  );
+  state = result.outs as ClusterResourceOutputs;
+  expect(argvLog().at(-1)).toMatch(
+    new RegExp(`^upgrade .*--client-id ${NEW_CLIENT_ID} .*--upgrade-version 1\\.34\\.4 --force$`),
+  );
+  const generated = JSON.parse(
+    fs.readFileSync(path.join(helper.home, "ashk8s/_output/apimodel.json"), "utf8"),
+  );
+  expect(generated.properties.servicePrincipalProfile).toEqual({
+    clientId: NEW_CLIENT_ID,
+    secret: SWITCHED,
+  });
+  expectNoSecretIn(cmdlines);
+  inputs = news;
+});
+
 test("a replaced helper gets _output/ restored from state before any command, without a redeploy", async () => {
   helper.replace();
   const { props } = await aksEngineProvider.read!("id", state);
@@ -246,4 +281,31 @@ test("a refused change stops in diff: nothing runs on the helper", async () => {
     /^The cluster change is refused, nothing was changed:\n {2}- cluster\.masterCount: 3 -> 5 cannot change in place/,
   );
   expect(argvLog()).toHaveLength(before);
+});
+
+test("a failed first deploy is retried from a corrected definition; the failed _output/ is moved aside", async () => {
+  helper.replace(); // a helper that never deployed: no _output/, no state
+  fs.writeFileSync(path.join(helper.home, "fail-once"), "deploy\n");
+  await expect(aksEngineProvider.create!(inputs)).rejects.toThrow(/exit code 1/);
+  const model = JSON.parse(inputs.apiModel);
+  model.properties.agentPoolProfiles[0].vmSize = "Standard_F8s_v2";
+  const corrected = {
+    ...inputs,
+    apiModel: JSON.stringify(model),
+    spec: { ...inputs.spec, pools: [{ ...inputs.spec.pools[0], vmSize: "Standard_F8s_v2" }] },
+  };
+  await aksEngineProvider.create!(corrected);
+  const log = argvLog();
+  expect(log).toHaveLength(2);
+  expect(log[1]).toMatch(
+    /^deploy .*--api-model \/.*\/\.run\.\w+\/apimodel\.json .*--force-overwrite$/,
+  );
+  const generated = JSON.parse(
+    fs.readFileSync(path.join(helper.home, "ashk8s/_output/apimodel.json"), "utf8"),
+  );
+  expect(generated.properties.agentPoolProfiles[0].vmSize).toBe("Standard_F8s_v2");
+  expect(
+    fs.readdirSync(path.join(helper.home, "ashk8s")).filter((f) => f.startsWith("_output.failed-")),
+  ).toHaveLength(1);
+  expect(stderr.join("")).toContain("the failed _output/ was moved to _output.failed-");
 });
