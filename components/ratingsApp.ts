@@ -20,11 +20,13 @@ export interface RatingsAppArgs {
    * Retain, expandable): lib/dataSafety.ts `mongoStorageClass`.
    */
   storageClass: StorageClassSpec;
-  /**
-   * Protect the namespace, MongoDB's StatefulSet and its StorageClass (`protect`, and the namespace
-   * and class kept in the cluster if Pulumi ever deletes them). Stamps: true; local: false.
-   */
+  /** Protect the namespace, MongoDB's StatefulSet and its StorageClass. Stamps: true; local: false. */
   protect: boolean;
+  /**
+   * Keep the namespace (with MongoDB's claim) and the StorageClass in the cluster when Pulumi
+   * deletes them (`retainOnDelete`). Stamps: true; local: false (lib/dataSafety.ts).
+   */
+  retainOnDelete: boolean;
 }
 
 /**
@@ -60,7 +62,12 @@ export class RatingsApp extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const stateful = { parent: this, dependsOn: [guard], protect, retainOnDelete: protect };
+    const stateful = {
+      parent: this,
+      dependsOn: [guard],
+      protect,
+      retainOnDelete: args.retainOnDelete,
+    };
     const storageClass = app.storageClass
       ? undefined
       : new k8s.storage.v1.StorageClass(

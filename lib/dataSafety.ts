@@ -87,15 +87,16 @@ export function statefulChangeRefusals(
   if (!old) return [];
   const refusals: string[] = [];
   const approve = (label: string) =>
-    `; after that, approve exactly this change with app.approvedStatefulChanges: ["${label}"] and run pulumi up again`;
+    `approve exactly this change with app.approvedStatefulChanges: ["${label}"] and run pulumi up`;
   if (old.namespace !== next.namespace) {
     const label = changeLabel("app.namespace", old.namespace, next.namespace);
     if (!approved.includes(label)) {
       refusals.push(
         `${label} would replace the Namespace, and deleting namespace "${old.namespace}" deletes MongoDB's volume claim with the data. ` +
-          `Safe procedure (docs/data-safety.md, "Moving the app to another namespace"): back up the database, set app.protectStatefulResources: false and run pulumi up, ` +
-          `then restore the backup into the new namespace after the move` +
-          approve(label),
+          `Safe procedure (docs/data-safety.md, "Moving the app to another namespace"): ` +
+          `1. back up the database; 2. set app.protectStatefulResources: false and run pulumi up; ` +
+          `3. ${approve(label)}; 4. restore the backup into namespace "${next.namespace}"; ` +
+          `5. remove app.protectStatefulResources: false and run pulumi up`,
       );
     }
   }
@@ -103,10 +104,11 @@ export function statefulChangeRefusals(
     const label = changeLabel("app.storageClass", old.storageClass, next.storageClass);
     if (!approved.includes(label)) {
       refusals.push(
-        `${label} would replace MongoDB's StatefulSet and leave its data on the old volume, so the database starts empty. ` +
-          `Safe procedure (docs/data-safety.md, "Moving the data to another StorageClass"): back up the database, set app.protectStatefulResources: false and run pulumi up, ` +
-          `delete the claim, then restore the backup onto the new volume after the change` +
-          approve(label),
+        `${label} would replace MongoDB's StatefulSet while its pod keeps the old volume claim (a claim's class cannot change), so the data would not move. ` +
+          `Safe procedure (docs/data-safety.md, "Moving the data to another StorageClass"): ` +
+          `1. back up the database; 2. set app.protectStatefulResources: false and run pulumi up; ` +
+          `3. ${approve(label)}; 4. delete the claim and MongoDB's pod so the StatefulSet makes a new claim of class "${next.storageClass}"; ` +
+          `5. restore the backup; 6. remove app.protectStatefulResources: false and run pulumi up --refresh`,
       );
     }
   }
@@ -114,7 +116,7 @@ export function statefulChangeRefusals(
     const label = changeLabel("app.mongoStorageSize", old.storageSize, next.storageSize);
     refusals.push(
       `${label} would shrink MongoDB's volume, which Kubernetes cannot do. ` +
-        `Set it back to "${old.storageSize}" or more; to use a smaller volume, follow "Moving the data to another StorageClass" in docs/data-safety.md (back up, new claim, restore)`,
+        `Set it back to "${old.storageSize}" or more; for a smaller volume, follow "Moving the data to another StorageClass" in docs/data-safety.md (back up, new claim, restore)`,
     );
   }
   return refusals;
@@ -126,4 +128,13 @@ export function statefulChangeRefusals(
  */
 export function protectsStatefulResources(kind: "stamp" | "local", setting?: boolean): boolean {
   return setting ?? kind === "stamp";
+}
+
+/**
+ * Whether the namespace and the StorageClass stay in the cluster when Pulumi deletes them (a
+ * destroy, or the old namespace after an approved move): always on stamps, whatever the switch, so
+ * the namespace's volume claim and data are never deleted by Pulumi; never on the local stack.
+ */
+export function retainsStatefulResources(kind: "stamp" | "local"): boolean {
+  return kind === "stamp";
 }

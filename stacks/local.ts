@@ -4,7 +4,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RatingsApp } from "../components/ratingsApp";
 import type { LocalConfig } from "../config";
-import { mongoStorageClass, protectsStatefulResources } from "../lib/dataSafety";
+import {
+  mongoStorageClass,
+  protectsStatefulResources,
+  retainsStatefulResources,
+} from "../lib/dataSafety";
 import { forceOwnership } from "../lib/fieldOwnership";
 
 /**
@@ -31,6 +35,7 @@ export function localStack(config: LocalConfig) {
       storageClass: mongoStorageClass("local"),
       // Unprotected unless app.protectStatefulResources says so: the demo and tests destroy it.
       protect: protectsStatefulResources("local", config.app.protectStatefulResources),
+      retainOnDelete: retainsStatefulResources("local"),
     },
     // Pulumi owns every object it deploys (see lib/fieldOwnership.ts).
     { providers: { kubernetes: provider }, transforms: [forceOwnership] },

@@ -9,7 +9,11 @@ import { RatingsApp } from "../components/ratingsApp";
 import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
 import type { StampConfig } from "../config";
 import { bootstrapSettings } from "../lib/cloudInit";
-import { mongoStorageClass, protectsStatefulResources } from "../lib/dataSafety";
+import {
+  mongoStorageClass,
+  protectsStatefulResources,
+  retainsStatefulResources,
+} from "../lib/dataSafety";
 import { forceOwnership } from "../lib/fieldOwnership";
 import { helperNames } from "../lib/names";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
@@ -100,6 +104,7 @@ export function stampStack(config: StampConfig) {
       hostname: config.ingress.hostname,
       storageClass: mongoStorageClass("stamp"),
       protect,
+      retainOnDelete: retainsStatefulResources("stamp"),
     },
     inCluster,
   );

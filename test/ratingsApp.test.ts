@@ -50,6 +50,7 @@ beforeAll(async () => {
       gateway: { name: "ratings-gateway", namespace: "nginx-gateway" },
       storageClass: mongoStorageClass("stamp"),
       protect: true,
+      retainOnDelete: true,
     },
     { providers: { kubernetes: provider } },
   );

@@ -4,6 +4,7 @@ import {
   claimName,
   mongoStorageClass,
   protectsStatefulResources,
+  retainsStatefulResources,
   statefulChangeRefusals,
   StatefulValues,
   storageBytes,
@@ -16,17 +17,20 @@ const applied: StatefulValues = {
 };
 const NAMESPACE_REFUSAL =
   'app.namespace: ratings -> shop would replace the Namespace, and deleting namespace "ratings" deletes MongoDB\'s volume claim with the data. ' +
-  'Safe procedure (docs/data-safety.md, "Moving the app to another namespace"): back up the database, set app.protectStatefulResources: false and run pulumi up, ' +
-  "then restore the backup into the new namespace after the move; " +
-  'after that, approve exactly this change with app.approvedStatefulChanges: ["app.namespace: ratings -> shop"] and run pulumi up again';
+  'Safe procedure (docs/data-safety.md, "Moving the app to another namespace"): ' +
+  "1. back up the database; 2. set app.protectStatefulResources: false and run pulumi up; " +
+  '3. approve exactly this change with app.approvedStatefulChanges: ["app.namespace: ratings -> shop"] and run pulumi up; ' +
+  '4. restore the backup into namespace "shop"; 5. remove app.protectStatefulResources: false and run pulumi up';
 const CLASS_REFUSAL =
-  "app.storageClass: ratings-mongodb-retain -> managed-premium would replace MongoDB's StatefulSet and leave its data on the old volume, so the database starts empty. " +
-  'Safe procedure (docs/data-safety.md, "Moving the data to another StorageClass"): back up the database, set app.protectStatefulResources: false and run pulumi up, ' +
-  "delete the claim, then restore the backup onto the new volume after the change; " +
-  'after that, approve exactly this change with app.approvedStatefulChanges: ["app.storageClass: ratings-mongodb-retain -> managed-premium"] and run pulumi up again';
+  "app.storageClass: ratings-mongodb-retain -> managed-premium would replace MongoDB's StatefulSet while its pod keeps the old volume claim (a claim's class cannot change), so the data would not move. " +
+  'Safe procedure (docs/data-safety.md, "Moving the data to another StorageClass"): ' +
+  "1. back up the database; 2. set app.protectStatefulResources: false and run pulumi up; " +
+  '3. approve exactly this change with app.approvedStatefulChanges: ["app.storageClass: ratings-mongodb-retain -> managed-premium"] and run pulumi up; ' +
+  '4. delete the claim and MongoDB\'s pod so the StatefulSet makes a new claim of class "managed-premium"; ' +
+  "5. restore the backup; 6. remove app.protectStatefulResources: false and run pulumi up --refresh";
 const shrinkRefusal = (from: string, to: string) =>
   `app.mongoStorageSize: ${from} -> ${to} would shrink MongoDB's volume, which Kubernetes cannot do. ` +
-  `Set it back to "${from}" or more; to use a smaller volume, follow "Moving the data to another StorageClass" in docs/data-safety.md (back up, new claim, restore)`;
+  `Set it back to "${from}" or more; for a smaller volume, follow "Moving the data to another StorageClass" in docs/data-safety.md (back up, new claim, restore)`;
 
 // Every key that decides where the data lives: [case, change, approved, refusals].
 const cases: [string, Partial<StatefulValues>, string[], string[]][] = [
@@ -135,4 +139,11 @@ test("local: the local control plane's provisioner, a name its KWOK volume stage
     volumeBindingMode: "Immediate",
   });
   expect(local.name.startsWith("local-kwok")).toBe(true);
+});
+
+test("the namespace and the class are kept on delete on stamps only", () => {
+  expect([retainsStatefulResources("stamp"), retainsStatefulResources("local")]).toEqual([
+    true,
+    false,
+  ]);
 });

@@ -31,6 +31,7 @@ beforeAll(async () => {
       stamp: "lab",
       storageClass: mongoStorageClass("stamp"),
       protect: false,
+      retainOnDelete: false,
     },
     { providers: { kubernetes: provider } },
   );
