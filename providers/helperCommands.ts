@@ -179,15 +179,17 @@ export const DEPLOY_FILES = {
 } as const;
 
 /**
- * Which definition deploy uses. After a successful deploy, or on a retry of the same input
- * definition (same certificates), the generated `_output/apimodel.json`, with the current
- * credentials written into it. A failed first deploy of another (corrected) definition is moved
+ * Which definition deploy uses. After a successful deploy, on a retry of the same input
+ * definition (same certificates), or for an `_output/` without a digest (older release), the
+ * generated `_output/apimodel.json`, with the current credentials written into it. A failed first deploy of another (corrected) definition is moved
  * aside (never deleted) and deploy starts from the new input definition.
  */
 function deployModelChoice(digest: string, clientId: string): string[] {
   return [
     "rc=0",
-    `if [ -f _output/apimodel.json ] && { [ -f ${DEPLOY_FILES.deployed} ] || [ "$(cat ${DEPLOY_FILES.digest} 2>/dev/null || true)" = ${q(digest)} ]; }; then`,
+    // No digest at all: an _output/ from a release before the digest, possibly of a deployed
+    // cluster whose state was lost; reusing it is the safe side (as that release did).
+    `if [ -f _output/apimodel.json ] && { [ -f ${DEPLOY_FILES.deployed} ] || [ ! -f ${DEPLOY_FILES.digest} ] || [ "$(cat ${DEPLOY_FILES.digest})" = ${q(digest)} ]; }; then`,
     '  model=_output/apimodel.json; echo "[helper] retrying deploy with the generated _output/apimodel.json" >&2',
     syncCredentialsIntoApiModel(clientId),
     "else",

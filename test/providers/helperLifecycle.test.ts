@@ -129,6 +129,16 @@ describe("a failed first deploy can be corrected", () => {
     expect(fs.readdirSync(work()).filter((f) => f.startsWith("_output.failed-"))).toEqual([]);
   });
 
+  test("an _output/ without a digest (from an older release, maybe of a deployed cluster) is reused, never moved aside", () => {
+    failNext("deploy");
+    expect(run(deploy(apiModel("Standard_DS3_v2"))).status).toBe(1);
+    fs.rmSync(path.join(work(), DEPLOY_FILES.digest));
+    expect(run(deploy(apiModel("Standard_F8s_v2"))).status).toBe(0);
+    expect(argv()[1]).toMatch(/^deploy .*--api-model _output\/apimodel\.json /);
+    expect(generated().properties.agentPoolProfiles[0].vmSize).toBe("Standard_DS3_v2");
+    expect(fs.readdirSync(work()).filter((f) => f.startsWith("_output.failed-"))).toEqual([]);
+  });
+
   test("after a successful deploy the generated apimodel stays authoritative", () => {
     expect(run(deploy(apiModel("Standard_DS3_v2"))).status).toBe(0);
     const ca = generated().properties.certificateProfile.caCertificate;
