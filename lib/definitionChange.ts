@@ -315,8 +315,10 @@ export function planDefinitionChange(change: DefinitionChange): ClusterPlan {
   try {
     plan = planClusterChange(current.spec, desired.spec, rotation);
   } catch (e) {
-    if (!(e instanceof PlanRefusal)) throw e;
-    refusals.unshift(...e.reasons);
+    // By shape, not instanceof: the dynamic provider runs a serialized copy of this code.
+    const reasons = (e as { reasons?: unknown }).reasons;
+    if (!Array.isArray(reasons)) throw e;
+    refusals.unshift(...(reasons as string[]));
   }
   if (refusals.length > 0 || !plan) throw new PlanRefusal(refusals);
   return plan;
