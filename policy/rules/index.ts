@@ -13,6 +13,7 @@ import { mastersThreeOrFive } from "./mastersThreeOrFive";
 import { noPlaintextSecrets } from "./noPlaintextSecrets";
 import { oneLoadBalancerPerStack } from "./oneLoadBalancerPerStack";
 import { sshNotWorldOpen } from "./sshNotWorldOpen";
+import { statefulDataProtected } from "./statefulDataProtected";
 import { trafficManagerProbesAppHealth } from "./trafficManagerProbesAppHealth";
 import { workersAtLeastThree } from "./workersAtLeastThree";
 
@@ -25,6 +26,7 @@ export * from "./mastersThreeOrFive";
 export * from "./noPlaintextSecrets";
 export * from "./oneLoadBalancerPerStack";
 export * from "./sshNotWorldOpen";
+export * from "./statefulDataProtected";
 export * from "./trafficManagerProbesAppHealth";
 export * from "./workersAtLeastThree";
 
@@ -38,4 +40,5 @@ export const policies = [
   imagesPinned,
   noPlaintextSecrets(),
   trafficManagerProbesAppHealth,
+  statefulDataProtected,
 ];

@@ -17,6 +17,7 @@ test("has the documented rules, unique names, and the mandatory/advisory split",
     ["images-pinned", "mandatory"],
     ["no-plaintext-secrets", "mandatory"],
     ["traffic-manager-probes-app-health", "mandatory"],
+    ["stateful-data-protected", "advisory"],
   ]);
 });
 
