@@ -266,11 +266,17 @@ function mongoDb(s: Scope, credentials: k8s.core.v1.Secret): void {
     },
   );
   // Grows the claim in place (the StorageClass allows expansion; a shrink is refused at preview by
-  // the guard). Deleting the patch must never shrink or touch the claim: retainOnDelete.
+  // the guard). Deleting the patch must never shrink or touch the claim: retainOnDelete. No await:
+  // the provider's claim await expects a WaitForFirstConsumer claim to be still Pending, and this
+  // one is Bound by the time the StatefulSet is ready; the disk grows in the background.
   new k8s.core.v1.PersistentVolumeClaimPatch(
     `${name}-mongodb-data`,
     {
-      metadata: { name: claimName("data", r.tierName("mongodb")), namespace: ns },
+      metadata: {
+        name: claimName("data", r.tierName("mongodb")),
+        namespace: ns,
+        annotations: { "pulumi.com/skipAwait": "true" },
+      },
       spec: { resources: { requests: { storage: app.mongoStorageSize } } },
     },
     { ...inNs, dependsOn: [statefulSet], retainOnDelete: true },

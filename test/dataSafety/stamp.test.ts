@@ -44,6 +44,8 @@ test("app.mongoStorageSize grows the claim through a patch; the template's size 
   const sts = only(nodes, "kubernetes:apps/v1:StatefulSet");
   expect(sts.options?.ignorechangesList).toEqual(["spec.volumeClaimTemplates[0].spec.resources"]);
   const patch = only(nodes, "PersistentVolumeClaimPatch");
+  // The provider's claim await would wait for a Bound WaitForFirstConsumer claim to be Pending.
+  expect(patch.inputs.metadata.annotations).toMatchObject({ "pulumi.com/skipAwait": "true" });
   expect(patch.inputs.metadata).toMatchObject({
     name: "data-ratings-mongodb-0",
     namespace: "ratings",
