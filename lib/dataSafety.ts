@@ -30,14 +30,22 @@ export interface StorageClassSpec {
  * The StorageClass the program creates for MongoDB.
  * - stamp: Azure Disk CSI (`disk.csi.azure.com`, the `azuredisk-csi-driver` addon every stamp's
  *   cluster enables, lib/apiModel.ts), Standard_LRS (every VM size on Azure Stack Hub takes it),
- *   bound when the pod is scheduled so the disk is created in the pod's fault domain;
+ *   bound when the pod is scheduled so the disk is created in the pod's fault domain; one app per
+ *   cluster, so one name;
  * - local: the local control plane's provisioner `kwok.x-k8s.io/volume`; its name starts with
- *   `local-kwok`, the prefix the KWOK volume stages serve (scripts/local-cluster/stages.yaml).
+ *   `local-kwok`, the prefix the KWOK volume stages serve (scripts/local-cluster/stages.yaml), and
+ *   ends with the stack name, since several local stacks (the demo's, the real-engine tests') share
+ *   one cluster and a StorageClass is cluster-wide.
+ * @param stack the stack name (local only)
  */
-export function mongoStorageClass(kind: "stamp" | "local"): StorageClassSpec {
+export function mongoStorageClass(kind: "stamp" | "local", stack = "local"): StorageClassSpec {
   if (kind === "local") {
+    const suffix = stack
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, "-")
+      .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
     return {
-      name: "local-kwok-retain",
+      name: `local-kwok-retain-${suffix || "local"}`.slice(0, 253),
       provisioner: "kwok.x-k8s.io/volume",
       reclaimPolicy: "Retain",
       allowVolumeExpansion: true,

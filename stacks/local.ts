@@ -32,7 +32,7 @@ export function localStack(config: LocalConfig) {
     {
       app: config.app,
       stamp: config.local.stampName,
-      storageClass: mongoStorageClass("local"),
+      storageClass: mongoStorageClass("local", config.stack),
       // Unprotected unless app.protectStatefulResources says so: the demo and tests destroy it.
       protect: protectsStatefulResources("local", config.app.protectStatefulResources),
       retainOnDelete: retainsStatefulResources("local"),

@@ -130,15 +130,25 @@ test("stamps: Azure Disk CSI, Retain, expandable, bound where the pod lands", ()
 });
 
 test("local: the local control plane's provisioner, a name its KWOK volume stages serve", () => {
-  const local = mongoStorageClass("local");
+  const local = mongoStorageClass("local", "it-local");
   expect(local).toEqual({
-    name: "local-kwok-retain",
+    name: "local-kwok-retain-it-local",
     provisioner: "kwok.x-k8s.io/volume",
     reclaimPolicy: "Retain",
     allowVolumeExpansion: true,
     volumeBindingMode: "Immediate",
   });
   expect(local.name.startsWith("local-kwok")).toBe(true);
+});
+
+test.each([
+  ["local", "local-kwok-retain-local"],
+  ["Dev_Stack.1", "local-kwok-retain-dev-stack.1"],
+  ["_x_", "local-kwok-retain-x"],
+  ["___", "local-kwok-retain-local"],
+])("local stacks sharing a cluster get their own class: %s -> %s", (stack, name) => {
+  expect(mongoStorageClass("local", stack).name).toBe(name);
+  expect(name).toMatch(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/);
 });
 
 test("the namespace and the class are kept on delete on stamps only", () => {

@@ -20,10 +20,10 @@ test("nothing is protected or kept on delete except the claim's patch", () => {
 
 test("MongoDB's class: KWOK's provisioner, Retain, expandable, a name the KWOK stages serve", () => {
   expect(only(nodes, "StorageClass").inputs).toMatchObject({
-    metadata: { name: "local-kwok-retain" },
+    metadata: { name: "local-kwok-retain-local" },
     provisioner: "kwok.x-k8s.io/volume",
     reclaimPolicy: "Retain",
     allowVolumeExpansion: true,
   });
-  expect(only(nodes, "StatefulGuard").inputs.storageClass).toBe("local-kwok-retain");
+  expect(only(nodes, "StatefulGuard").inputs.storageClass).toBe("local-kwok-retain-local");
 });
