@@ -157,11 +157,15 @@ export const PATH_RULES: Record<string, PathRule> = {
   },
 };
 
-/** Leaves compared as one value: their order and contents are the value. */
-const WHOLE = new Set([
+/**
+ * Leaves compared as one value: their order and contents are the value. An array, not a Set: the
+ * dynamic provider that runs this code is serialized by Pulumi, which turns a module-level Set
+ * into a plain object ("Set.prototype.has called on incompatible receiver" in the real engine).
+ */
+const WHOLE: readonly string[] = [
   "properties.orchestratorProfile.kubernetesConfig.addons",
   "properties.linuxProfile.ssh.publicKeys",
-]);
+];
 
 /**
  * The definition's leaves as `path -> JSON value`. Pools are keyed by name
@@ -170,7 +174,7 @@ const WHOLE = new Set([
 export function definitionPaths(model: unknown): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (value: unknown, path: string) => {
-    if (WHOLE.has(path) || value === null || typeof value !== "object") {
+    if (WHOLE.includes(path) || value === null || typeof value !== "object") {
       out.set(path, JSON.stringify(value));
     } else if (Array.isArray(value)) {
       if (path === "properties.agentPoolProfiles") {
