@@ -248,6 +248,9 @@ cmd_start() {
   elif cluster_exists; then
     log "starting the existing cluster '$name' from $state (warm start)"
     remove_stale_pid_files
+    # The KWOK stages are read at every start: take the current template, not the one of the day
+    # the cluster was created.
+    render stages.yaml LB_IP_PREFIX "$lb_ip_prefix" >"$state/stages.yaml"
     kwokctl start cluster --name "$name" --timeout "${timeout}s"
     write_kubeconfig
     wait_readyz
