@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { buildApiModel } from "../../lib/apiModel";
 import { TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
 import { stampConfig } from "../stampConfigs";
-import { KUBECONFIG, kubectlJson, ROOT, run, show } from "./harness";
+import { KUBECONFIG, kubectlJson, pulumiEnv, ROOT, run, show } from "./harness";
 import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";
 
 const PROGRAM = path.join(ROOT, "test/integration/programs/aks-engine-cluster");
@@ -23,15 +23,7 @@ const STACK = "it-cluster";
 const SP_SECRET = `sp-${crypto.randomBytes(12).toString("hex")}`;
 const backend = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-cluster-"));
 const toolDir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-tools-"));
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  PATH: `${path.join(ROOT, "node_modules/.bin")}:${path.join(ROOT, ".toolchain/bin")}:${process.env.PATH}`,
-  PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(ROOT, ".toolchain/pulumi-home"),
-  PULUMI_BACKEND_URL: `file://${backend}`,
-  PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("hex"),
-  PULUMI_SKIP_UPDATE_CHECK: "true",
-  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-};
+const env = pulumiEnv(backend, crypto.randomBytes(24).toString("hex"));
 let helper: LoopbackHelper;
 
 function pulumi(args: string[], input?: string) {

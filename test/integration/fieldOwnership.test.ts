@@ -13,23 +13,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PATCH_FORCE } from "../../lib/fieldOwnership";
-import { KUBECONFIG, kubectl, kubectlJson, ROOT, show } from "./harness";
+import { KUBECONFIG, kubectl, kubectlJson, pulumiEnv, ROOT, show } from "./harness";
 
 const PROGRAM = path.join(ROOT, "test/integration/programs/helm-field-ownership");
 const STACK = "it-field-ownership";
 const NAMESPACE = "it-field-ownership";
 const CONFIGMAP = "owned-settings";
 const backend = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-ownership-"));
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  PATH: `${path.join(ROOT, "node_modules/.bin")}:${path.join(ROOT, ".toolchain/bin")}:${process.env.PATH}`,
-  PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(ROOT, ".toolchain/pulumi-home"),
-  PULUMI_BACKEND_URL: `file://${backend}`,
-  PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("hex"),
-  PULUMI_SKIP_UPDATE_CHECK: "true",
-  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-};
+const env = pulumiEnv(backend, crypto.randomBytes(24).toString("hex"));
 
 function pulumi(args: string[]) {
   const stackArgs = args[0] === "stack" && args[1] === "init" ? [] : ["--stack", STACK];

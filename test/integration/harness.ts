@@ -18,6 +18,23 @@ export interface Result {
   stderr: string;
 }
 
+/**
+ * The environment of a Pulumi CLI run against a file backend in `backendDir`: the project's Node
+ * and toolchain first on PATH, its PULUMI_HOME, nothing fetched from the network.
+ */
+export function pulumiEnv(backendDir: string, passphrase: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${path.join(ROOT, "node_modules", ".bin")}:${path.join(ROOT, ".toolchain", "bin")}:${process.env.PATH}`,
+    PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(ROOT, ".toolchain", "pulumi-home"),
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
+  };
+}
+
 /** A local-kind stack in a fresh file backend. */
 export class LocalStack {
   readonly backend = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-"));
@@ -50,19 +67,7 @@ export class LocalStack {
   }
 
   env(): NodeJS.ProcessEnv {
-    const bin = path.join(ROOT, ".toolchain", "bin");
-    const nodeBin = path.join(ROOT, "node_modules", ".bin");
-    return {
-      ...process.env,
-      PATH: `${nodeBin}:${bin}:${process.env.PATH}`,
-      PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(ROOT, ".toolchain", "pulumi-home"),
-      PULUMI_BACKEND_URL: `file://${this.backend}`,
-      PULUMI_CONFIG_PASSPHRASE: this.passphrase,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-      KUBECONFIG,
-    };
+    return { ...pulumiEnv(this.backend, this.passphrase), KUBECONFIG };
   }
 
   pulumi(...args: string[]): Result {
