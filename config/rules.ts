@@ -73,6 +73,7 @@ export interface StampShape {
     allowNonHaMasters: boolean;
     networkPlugin: string;
     networkPolicy: string;
+    acceptUnenforcedNetworkPolicies: boolean;
     maxNodes: number;
     pools: { name: string; count: number }[];
   };
@@ -102,7 +103,24 @@ export function checkStamp(stack: string, s: StampShape, warnings: string[]): st
   }
   if (cluster.networkPolicy === "azure" && cluster.networkPlugin !== "azure") {
     problems.push(
-      `cluster.networkPolicy: "azure" requires cluster.networkPlugin "azure" (got "${cluster.networkPlugin}"); allowed with kubenet: none`,
+      `cluster.networkPolicy: "azure" requires cluster.networkPlugin "azure" (got "${cluster.networkPlugin}"); allowed with kubenet: calico`,
+    );
+  }
+  if (cluster.networkPolicy === "none") {
+    if (!cluster.acceptUnenforcedNetworkPolicies) {
+      problems.push(
+        'cluster.networkPolicy: "none" leaves the NetworkPolicies of the app, the gateway and the monitoring agent unenforced; ' +
+          'allowed: "calico" (the default) or "azure" (with networkPlugin azure); to keep "none" (a cluster deployed ' +
+          "without an engine cannot switch), set cluster.acceptUnenforcedNetworkPolicies: true",
+      );
+    } else {
+      warnings.push(
+        'cluster.networkPolicy: "none": nothing enforces the NetworkPolicies this stack deploys (default-deny included); every pod can reach every other pod',
+      );
+    }
+  } else if (cluster.acceptUnenforcedNetworkPolicies) {
+    problems.push(
+      `cluster.acceptUnenforcedNetworkPolicies: true is only used with networkPolicy "none" (got "${cluster.networkPolicy}"); remove it`,
     );
   }
   const names = new Set<string>();

@@ -99,8 +99,14 @@ const clusterSchema = z.strictObject({
     .default([{ name: "linuxpool", count: 3, vmSize: "Standard_DS2_v2" }]),
   /** kubenet (default) or azure (Azure CNI). */
   networkPlugin: z.enum(["kubenet", "azure"]).default("kubenet"),
-  /** Network policy engine: none (default) or azure (requires networkPlugin azure). */
-  networkPolicy: z.enum(["none", "azure"]).default("none"),
+  /**
+   * Engine that enforces NetworkPolicies: calico (default, with kubenet or azure), azure (requires
+   * networkPlugin azure) or none (only with acceptUnenforcedNetworkPolicies: the app's policies are
+   * then not enforced). Cannot change after deploy.
+   */
+  networkPolicy: z.enum(["calico", "azure", "none"]).default("calico"),
+  /** Opt-in for networkPolicy none: NetworkPolicies are stored but nothing enforces them. */
+  acceptUnenforcedNetworkPolicies: z.boolean().default(false),
   /** Ceiling of masters + workers (the practical ASH limit is 50 per subscription). Defaults to 50. */
   maxNodes: z.number().int().min(1).default(50),
   /** Linux admin user on the nodes, not one Azure reserves. Defaults to azureuser. */

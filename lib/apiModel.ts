@@ -31,7 +31,7 @@ export interface ApiModel {
         useCloudControllerManager: true;
         useInstanceMetadata: false;
         networkPlugin: "kubenet" | "azure";
-        networkPolicy?: "azure";
+        networkPolicy?: "azure" | "calico";
         containerRuntime: "containerd";
         addons: { name: string; enabled: boolean }[];
       };
@@ -107,7 +107,7 @@ export function buildApiModel(
           useCloudControllerManager: true,
           useInstanceMetadata: false,
           networkPlugin: cluster.networkPlugin,
-          ...(cluster.networkPolicy === "azure" ? { networkPolicy: "azure" as const } : {}),
+          ...(cluster.networkPolicy === "none" ? {} : { networkPolicy: cluster.networkPolicy }),
           containerRuntime: "containerd",
           addons: [{ name: DISK_CSI_ADDON, enabled: true }],
         },

@@ -72,7 +72,9 @@ export const PATH_RULES: Record<string, PathRule> = {
   },
   "properties.orchestratorProfile.kubernetesConfig.networkPolicy": refused(
     "cluster.networkPolicy",
-    `aks-engine cannot change the network policy of a deployed cluster; keep the old value, or ${NEW_STAMP}`,
+    "aks-engine cannot change the network policy of a deployed cluster; keep the old value " +
+      '((unset) is networkPolicy "none" with acceptUnenforcedNetworkPolicies: true), or ' +
+      NEW_STAMP,
   ),
   "properties.orchestratorProfile.kubernetesConfig.containerRuntime": refused(
     "lib/apiModel.ts containerRuntime",

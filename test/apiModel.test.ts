@@ -15,6 +15,15 @@ const munich = buildApiModel(stampConfig("munich"), {
 });
 const p = seattle.properties;
 
+test("networkPolicy none (with its opt-in) leaves the engine out of the definition", () => {
+  const config = stampConfig("seattle");
+  const none = buildApiModel(
+    { ...config, cluster: { ...config.cluster, networkPolicy: "none" } },
+    { sshPublicKey: KEY, servicePrincipalSecret: "sp-secret-value" },
+  );
+  expect(none.properties.orchestratorProfile.kubernetesConfig).not.toHaveProperty("networkPolicy");
+});
+
 describe("cluster definition rules (seattle)", () => {
   test.each([
     ["apiVersion is vlabs", seattle.apiVersion, "vlabs"],
@@ -34,9 +43,9 @@ describe("cluster definition rules (seattle)", () => {
     ],
     ["kubenet by default", p.orchestratorProfile.kubernetesConfig.networkPlugin, "kubenet"],
     [
-      "no network policy with kubenet",
+      "calico enforces network policies by default (with kubenet)",
       p.orchestratorProfile.kubernetesConfig.networkPolicy,
-      undefined,
+      "calico",
     ],
     ["containerd", p.orchestratorProfile.kubernetesConfig.containerRuntime, "containerd"],
     [

@@ -178,7 +178,7 @@ describe("config changes that used to be silent updates are refused at preview",
       definition({ cluster: { networkPlugin: "azure", networkPolicy: "azure" } }),
       [
         'cluster.networkPlugin: "kubenet" -> "azure" cannot change in place (keep "kubenet")',
-        `cluster.networkPolicy: (unset) -> "azure" cannot change in place; aks-engine cannot change the network policy of a deployed cluster; keep the old value, or ${NEW_STAMP}`,
+        `cluster.networkPolicy: "calico" -> "azure" cannot change in place; aks-engine cannot change the network policy of a deployed cluster; keep the old value ((unset) is networkPolicy "none" with acceptUnenforcedNetworkPolicies: true), or ${NEW_STAMP}`,
       ],
     ],
     [
@@ -223,6 +223,18 @@ describe("config changes that used to be silent updates are refused at preview",
     ],
   ])("%s", (_row, desired, reasons) => {
     expect(reasonsOf(() => planDefinitionChange({ current: base, desired }))).toEqual(reasons);
+  });
+
+  test("a cluster deployed without an engine is not switched to the new calico default", () => {
+    const unenforced = definition({
+      cluster: { networkPolicy: "none", acceptUnenforcedNetworkPolicies: true },
+    });
+    expect(
+      unenforced.model.properties.orchestratorProfile.kubernetesConfig.networkPolicy,
+    ).toBeUndefined();
+    expect(reasonsOf(() => planDefinitionChange({ current: unenforced, desired: base }))).toEqual([
+      `cluster.networkPolicy: (unset) -> "calico" cannot change in place; aks-engine cannot change the network policy of a deployed cluster; keep the old value ((unset) is networkPolicy "none" with acceptUnenforcedNetworkPolicies: true), or ${NEW_STAMP}`,
+    ]);
   });
 
   test("the refusal message of the provider names every reason and says nothing changed", () => {

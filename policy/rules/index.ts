@@ -10,6 +10,7 @@
 import { containersHaveRequestsAndLimits } from "./containersHaveRequestsAndLimits";
 import { imagesPinned } from "./imagesPinned";
 import { mastersThreeOrFive } from "./mastersThreeOrFive";
+import { networkPoliciesEnforced } from "./networkPoliciesEnforced";
 import { noPlaintextSecrets } from "./noPlaintextSecrets";
 import { oneLoadBalancerPerStack } from "./oneLoadBalancerPerStack";
 import { sshNotWorldOpen } from "./sshNotWorldOpen";
@@ -23,6 +24,7 @@ export type { ClusterSize } from "./clusterSize";
 export * from "./containersHaveRequestsAndLimits";
 export * from "./imagesPinned";
 export * from "./mastersThreeOrFive";
+export * from "./networkPoliciesEnforced";
 export * from "./noPlaintextSecrets";
 export * from "./oneLoadBalancerPerStack";
 export * from "./sshNotWorldOpen";
@@ -41,4 +43,5 @@ export const policies = [
   noPlaintextSecrets(),
   trafficManagerProbesAppHealth,
   statefulDataProtected,
+  networkPoliciesEnforced,
 ];

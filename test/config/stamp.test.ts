@@ -173,7 +173,22 @@ describe("stamp validation: one row per rule, exact message", () => {
     [
       "network policy azure with kubenet",
       stamp({ cluster: { networkPolicy: "azure" } }),
-      'cluster.networkPolicy: "azure" requires cluster.networkPlugin "azure" (got "kubenet"); allowed with kubenet: none',
+      'cluster.networkPolicy: "azure" requires cluster.networkPlugin "azure" (got "kubenet"); allowed with kubenet: calico',
+    ],
+    [
+      "network policy none without the opt-in",
+      stamp({ cluster: { networkPolicy: "none" } }),
+      'cluster.networkPolicy: "none" leaves the NetworkPolicies of the app, the gateway and the monitoring agent unenforced; allowed: "calico" (the default) or "azure" (with networkPlugin azure); to keep "none" (a cluster deployed without an engine cannot switch), set cluster.acceptUnenforcedNetworkPolicies: true',
+    ],
+    [
+      "network policy opt-in with an engine",
+      stamp({ cluster: { acceptUnenforcedNetworkPolicies: true } }),
+      'cluster.acceptUnenforcedNetworkPolicies: true is only used with networkPolicy "none" (got "calico"); remove it',
+    ],
+    [
+      "network policy unknown",
+      stamp({ cluster: { networkPolicy: "cilium" } }),
+      'cluster.networkPolicy: "cilium" must be one of "calico", "azure", "none"',
     ],
     [
       "network plugin unknown",
@@ -344,6 +359,16 @@ describe("stamp validation: one row per rule, exact message", () => {
     const { warnings } = parseConfig("seattle", raw.config, raw.secretKeys);
     expect(warnings).toEqual([
       "cluster.masterCount: 1 master is not highly available; use it for labs only",
+    ]);
+  });
+
+  test("network policy none is accepted with the explicit opt-in, with a warning", () => {
+    const raw = stamp({
+      cluster: { networkPolicy: "none", acceptUnenforcedNetworkPolicies: true },
+    });
+    const { warnings } = parseConfig("seattle", raw.config, raw.secretKeys);
+    expect(warnings).toEqual([
+      'cluster.networkPolicy: "none": nothing enforces the NetworkPolicies this stack deploys (default-deny included); every pod can reach every other pod',
     ]);
   });
 

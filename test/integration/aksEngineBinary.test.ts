@@ -82,6 +82,17 @@ test.each(["seattle", "munich"] as const)(
       expect(generated.properties.orchestratorProfile.kubernetesConfig.networkPlugin).toBe(
         model.properties.orchestratorProfile.kubernetesConfig.networkPlugin,
       );
+      // Network policy engine: calico by default (seattle, kubenet), azure on munich (Azure CNI).
+      const engine = model.properties.orchestratorProfile.kubernetesConfig.networkPolicy;
+      expect(engine).toBe(stamp === "seattle" ? "calico" : "azure");
+      expect(generated.properties.orchestratorProfile.kubernetesConfig.networkPolicy).toBe(engine);
+      const addons: { name: string; enabled?: boolean }[] =
+        generated.properties.orchestratorProfile.kubernetesConfig.addons;
+      if (engine === "calico") {
+        expect(addons).toContainEqual(
+          expect.objectContaining({ name: "calico-daemonset", enabled: true }),
+        );
+      }
       expect(generated.properties.certificateProfile.caCertificate).toMatch(/BEGIN CERTIFICATE/);
       const kubeconfig = path.join(out, "kubeconfig", `kubeconfig.${stamp}.json`);
       expect(fs.statSync(kubeconfig).mode & 0o077).toBe(0);

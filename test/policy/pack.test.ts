@@ -18,6 +18,7 @@ test("has the documented rules, unique names, and the mandatory/advisory split",
     ["no-plaintext-secrets", "mandatory"],
     ["traffic-manager-probes-app-health", "mandatory"],
     ["stateful-data-protected", "advisory"],
+    ["network-policies-enforced", "mandatory"],
   ]);
 });
 
