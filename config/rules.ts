@@ -78,6 +78,21 @@ export interface StampShape {
     pools: { name: string; count: number }[];
   };
   azureStack: { location: string; portalUrl: string };
+  app: { apiImage: string; webImage: string; mongoImage: string };
+}
+
+/** Registry hosts only the machine itself can reach (the local demo's registry). */
+const LOOPBACK_REGISTRY = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?\//i;
+
+/** A stamp's images come from a registry its nodes reach, never the local demo's `localhost:5000`. */
+function stampImageProblems(app: StampShape["app"]): string[] {
+  return (["apiImage", "webImage", "mongoImage"] as const)
+    .filter((key) => LOOPBACK_REGISTRY.test(app[key]))
+    .map(
+      (key) =>
+        `app.${key}: "${app[key]}" is on a loopback registry that a stamp's nodes cannot pull from (the default is for the local demo); ` +
+        "build the ratings images from the AKS workshop sources, push them to a registry the stamp reaches (your registry, or the stamp's mirror when disconnected) and set the key to that pinned reference",
+    );
 }
 
 /**
@@ -123,6 +138,7 @@ export function checkStamp(stack: string, s: StampShape, warnings: string[]): st
       `cluster.acceptUnenforcedNetworkPolicies: true is only used with networkPolicy "none" (got "${cluster.networkPolicy}"); remove it`,
     );
   }
+  problems.push(...stampImageProblems(s.app));
   const names = new Set<string>();
   cluster.pools.forEach((pool, i) => {
     if (names.has(pool.name))

@@ -175,6 +175,19 @@ describe("stamp validation: one row per rule, exact message", () => {
       stamp({ cluster: { networkPolicy: "azure" } }),
       'cluster.networkPolicy: "azure" requires cluster.networkPlugin "azure" (got "kubenet"); allowed with kubenet: calico',
     ],
+    ...(
+      [
+        ["apiImage", "localhost:5000/ratings/ratings-api:v1.0.0"],
+        ["webImage", "127.0.0.1:5000/ratings/ratings-web:v1.0.0"],
+        ["mongoImage", "localhost/library/mongo:7.0.14"],
+        ["apiImage", "127.1.2.3:32000/ratings/ratings-api@sha256:" + "a".repeat(64)],
+      ] as const
+    ).map(([key, image]): [string, ReturnType<typeof stamp>, string] => [
+      `app.${key} on the loopback registry ${image}`,
+      stamp({ app: { [key]: image } }),
+      `app.${key}: "${image}" is on a loopback registry that a stamp's nodes cannot pull from (the default is for the local demo); ` +
+        "build the ratings images from the AKS workshop sources, push them to a registry the stamp reaches (your registry, or the stamp's mirror when disconnected) and set the key to that pinned reference",
+    ]),
     [
       "network policy none without the opt-in",
       stamp({ cluster: { networkPolicy: "none" } }),
