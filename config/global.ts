@@ -11,6 +11,7 @@ import {
   RESERVATION_LEVEL_UNUSED,
 } from "./rules";
 import type { Secret } from "./secret";
+import { defaultProbePort } from "../lib/trafficManager";
 
 /** Routing methods whose endpoint settings a stamp registers (endpointLocation, weight, priority). */
 const STAMP_ROUTING_METHODS: readonly string[] = ["Performance", "Priority", "Weighted"];
@@ -59,13 +60,13 @@ export const globalSchema = z.strictObject({
       .strictObject({
         /** Probe protocol: HTTP or HTTPS (HTTPS does not validate the certificate). Defaults to HTTP. */
         protocol: z.enum(["HTTP", "HTTPS"]).default("HTTP"),
-        /** Probe port on the stamp's ingress. Defaults to 80. */
+        /** Probe port on the stamp's ingress. Defaults to 443 with HTTPS and 80 with HTTP. */
         port: z
           .number()
           .int()
           .min(1, "must be a TCP port (1-65535)")
           .max(65535, "must be a TCP port (1-65535)")
-          .default(80),
+          .optional(),
         /** App health path (the API checks MongoDB). Defaults to /healthz. */
         path: z.string().startsWith("/", "must start with /").default("/healthz"),
         /** Seconds between probes: 10 (fast, billed extra) or 30. Defaults to 30. */
@@ -87,11 +88,19 @@ export const globalSchema = z.strictObject({
           .min(1, "must list at least one range such as 200-299")
           .max(8, "must list at most 8 ranges (the Traffic Manager limit)")
           .default(["200-299"]),
-        /** Host header the probes send when routes match a hostname; unset sends the endpoint address. */
-        hostHeader: z.string().regex(FQDN, "must be a DNS name").optional(),
+        /**
+         * Host header every probe sends (the `host` custom header of the profile's monitorConfig):
+         * set it to the stamps' `ingress.hostname` when they set one, or the probes match no route.
+         * Unset, probes carry the endpoint's address. `npm run check:stacks` compares the two.
+         */
+        hostHeader: z
+          .string()
+          .regex(FQDN, "must be a DNS name such as ratings.contoso.com")
+          .optional(),
       })
       .prefault({})
-      .refine(PROBE_TIMEOUT.holds, refinement(PROBE_TIMEOUT)),
+      .refine(PROBE_TIMEOUT.holds, refinement(PROBE_TIMEOUT))
+      .transform((m) => ({ ...m, port: m.port ?? defaultProbePort(m.protocol) })),
   }),
   logAnalytics: z
     .strictObject({

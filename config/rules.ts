@@ -50,6 +50,41 @@ export const PROBE_TIMEOUT: CrossFieldRule<{ intervalSeconds: number; timeoutSec
   path: ["timeoutSeconds"],
 };
 
+/** The parts of `helperVm.image` the generation rule reads. */
+export interface MarketplaceImage {
+  publisher: string;
+  offer: string;
+  sku: string;
+}
+
+/**
+ * helperVm.image: Azure Stack Hub runs generation 1 VMs only (azure-stack-docs,
+ * azure-stack/user/azure-stack-vm-considerations.md, "VHD generation"), so a generation 2 image
+ * never boots there. The SKU markers of generation 2 images: a `-gen2` suffix (any publisher,
+ * e.g. Canonical `22_04-lts-gen2`), Arm64 images (generation 2 only), confidential-VM images
+ * (`-cvm`, generation 2 only), and in Canonical's newer `ubuntu-<yy>_<mm>-lts` offers every SKU
+ * without the `-gen1` suffix (`server` is generation 2, `server-gen1` generation 1). Returns the
+ * message for `helperVm.image.sku`, or undefined for a generation 1 image.
+ */
+export function generation2Problem(image: MarketplaceImage): string | undefined {
+  const sku = image.sku.toLowerCase();
+  const why = "Azure Stack Hub supports generation 1 VMs only";
+  const canonical = image.publisher.toLowerCase() === "canonical";
+  if (/(^|[-_])gen2$/.test(sku)) {
+    return `is a generation 2 image (the SKU ends in -gen2); ${why}: use the generation 1 SKU, e.g. 22_04-lts`;
+  }
+  if (/(^|[-_])arm64$/.test(sku)) {
+    return `is an Arm64 image (generation 2 only); ${why}, on x64: use the generation 1 SKU, e.g. 22_04-lts`;
+  }
+  if (/(^|[-_])cvm$/.test(sku)) {
+    return `is a confidential-VM image (generation 2 only); ${why}: use the generation 1 SKU, e.g. 22_04-lts`;
+  }
+  if (canonical && /^ubuntu-\d{2}_\d{2}-lts/i.test(image.offer) && !sku.endsWith("-gen1")) {
+    return `is a generation 2 image (in Canonical's ${image.offer} offer only SKUs ending in -gen1 are generation 1); ${why}: use e.g. server-gen1, or offer 0001-com-ubuntu-server-jammy with SKU 22_04-lts`;
+  }
+  return undefined;
+}
+
 type Reservation = { sku: string; capacityReservationLevel?: number };
 
 /** logAnalytics: the CapacityReservation sku needs a level ... */

@@ -26,6 +26,7 @@ import {
   uuid,
 } from "./fields";
 import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
+import { generation2Problem } from "./rules";
 import type { Secret } from "./secret";
 
 const azureStackSchema = z.strictObject({
@@ -117,7 +118,10 @@ const helperVmSchema = z.strictObject({
   /** Source CIDRs allowed to reach the helper VM's SSH port. Never world-open. */
   sshAllowList,
   vmSize: nonEmpty.default("Standard_DS1_v2"),
-  /** Marketplace image of Ubuntu 22.04 LTS as it is syndicated on this stamp. */
+  /**
+   * Marketplace image of Ubuntu 22.04 LTS as it is syndicated on this stamp: a generation 1 image
+   * (Azure Stack Hub runs no other), so SKUs such as `22_04-lts-gen2` are refused.
+   */
   image: z
     .strictObject({
       publisher: nonEmpty.default(HELPER_VM_IMAGE.publisher),
@@ -125,7 +129,11 @@ const helperVmSchema = z.strictObject({
       sku: nonEmpty.default(HELPER_VM_IMAGE.sku),
       version: nonEmpty.default(HELPER_VM_IMAGE.version),
     })
-    .prefault({}),
+    .prefault({})
+    .superRefine((image, ctx) => {
+      const problem = generation2Problem(image);
+      if (problem) ctx.addIssue({ code: "custom", path: ["sku"], message: problem });
+    }),
   adminUsername,
   /** DNS label of the helper VM's public IP. Defaults to <stamp>-aks-helper. */
   dnsLabel: z.string().regex(DNS_LABEL, "must be a lowercase DNS label (3-63 chars)").optional(),
@@ -143,8 +151,12 @@ const trafficManagerEndpointSchema = z.strictObject({
   globalStack: nonEmpty.default("global"),
   /** Weight for Weighted routing (1-1000). Defaults to 1. */
   weight: z.number().int().min(1).max(1000).default(1),
-  /** Priority for Priority routing (1-1000, lower wins). Defaults to 1. */
-  priority: z.number().int().min(1).max(1000).default(1),
+  /**
+   * Priority for Priority routing (1-1000, lower wins). No default: under Priority routing every
+   * stamp must set its own, distinct from the other stamps' (Traffic Manager refuses two equal ones;
+   * `npm run check:stacks` compares them across the stack files).
+   */
+  priority: z.number().int().min(1).max(1000).optional(),
   /** Azure region closest to the stamp, for Performance routing, e.g. westus2. */
   endpointLocation: nonEmpty,
   /**

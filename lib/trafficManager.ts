@@ -3,6 +3,7 @@
  * from validated config. Pure: no resources, no Pulumi runtime calls.
  */
 import type { GlobalConfig } from "../config/global";
+import { FQDN } from "../config/fields";
 import type { StampConfig } from "../config/stamp";
 
 /** The global stack's validated probe settings. */
@@ -21,6 +22,14 @@ export interface ProfileMonitorConfig {
   expectedStatusCodeRanges: { min: number; max: number }[];
   /** Sent with every probe; only set when a host header is configured. */
   customHeaders?: { name: string; value: string }[];
+}
+
+/**
+ * The probe port when `trafficManager.monitor.port` is unset: the protocol's well-known port, 443
+ * for HTTPS and 80 for HTTP, so an HTTPS probe never speaks TLS to the plain-HTTP listener.
+ */
+export function defaultProbePort(protocol: "HTTP" | "HTTPS"): number {
+  return protocol === "HTTPS" ? 443 : 80;
 }
 
 /** "200-299" -> { min: 200, max: 299 }. Config validation guarantees the format. */
@@ -45,6 +54,13 @@ export function monitorConfig(monitor: MonitorSettings): ProfileMonitorConfig {
     expectedStatusCodeRanges: monitor.expectedStatusRanges.map(parseStatusRange),
   };
   if (monitor.hostHeader !== undefined) {
+    // Config validation allows DNS names only; checked again here because the value becomes an
+    // HTTP header line on every probe (a CR or LF would smuggle in headers of its own).
+    if (!FQDN.test(monitor.hostHeader)) {
+      throw new Error(
+        `trafficManager.monitor.hostHeader: ${JSON.stringify(monitor.hostHeader)} must be a DNS name such as ratings.contoso.com`,
+      );
+    }
     config.customHeaders = [{ name: "host", value: monitor.hostHeader }];
   }
   return config;
@@ -91,6 +107,11 @@ export function endpointRouting(
     case "Weighted":
       return { ...routing, weight: settings.weight };
     case "Priority":
+      if (settings.priority === undefined) {
+        throw new Error(
+          "trafficManager.priority: is missing; the global Traffic Manager profile routes by Priority, so every stamp must set its own priority (1-1000, lower wins, distinct across stamps; see npm run check:stacks)",
+        );
+      }
       return { ...routing, priority: settings.priority };
     default:
       throw new Error(

@@ -80,11 +80,13 @@ export const RATINGS_IMAGES = {
 
 /**
  * Default marketplace image of the helper VM (`helperVm.image`): Ubuntu 22.04 LTS as stamps
- * syndicate it. `latest` of this one SKU, because stamps syndicate a single build of it.
+ * syndicate it. `latest` of this one SKU, because stamps syndicate a single build of it. The
+ * generation 1 SKU (`22_04-lts`, not `22_04-lts-gen2`): Azure Stack Hub runs generation 1 VMs only
+ * (azure-stack-docs, azure-stack/user/azure-stack-vm-considerations.md, "VHD generation").
  */
 export const HELPER_VM_IMAGE = {
   publisher: "Canonical",
   offer: "0001-com-ubuntu-server-jammy",
-  sku: "22_04-lts-gen2",
+  sku: "22_04-lts",
   version: "latest",
 } as const;

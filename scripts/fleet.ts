@@ -13,7 +13,8 @@
  * The backend and secrets come from the environment as for the CLI (PULUMI_BACKEND_URL or
  * `pulumi login`, PULUMI_CONFIG_PASSPHRASE, ARM_* / KUBECONFIG for the providers); the demo's
  * `local` stack defaults to the demo's own backend (scripts/lib/backend.ts). A stack without a
- * backend is reported before anything runs.
+ * backend is reported before anything runs, and so are the cross-stack Traffic Manager problems of
+ * `npm run check:stacks` (preview and up only).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -32,8 +33,10 @@ import {
   parseFleetArgs,
   planWaves,
   runPool,
+  stackCheckError,
   verdict,
 } from "./lib/fleet";
+import { checkStackDir } from "./check-stacks";
 import { BackendChoice, chooseBackend } from "./lib/backend";
 import { deployableStacks, kindOf, projectName } from "./stacks";
 
@@ -164,6 +167,8 @@ async function main(): Promise<number> {
   const stacks = chooseStacks(args);
   if (stacks.length === 0)
     throw new Error("no stack to run: add a Pulumi.<stack>.yaml or use --stacks.");
+  const inconsistent = stackCheckError(args.op, checkStackDir(ROOT));
+  if (inconsistent) throw new Error(inconsistent);
   const backends = chooseBackends(stacks);
   const waves = planWaves(args.op, stacks);
   // The policy pack gates preview and up, as in the pipelines (`--policy-pack policy`).

@@ -10,6 +10,7 @@ import {
   parseFleetArgs,
   planWaves,
   runPool,
+  stackCheckError,
 } from "../scripts/lib/fleet";
 
 describe("parseFleetArgs", () => {
@@ -223,4 +224,26 @@ test("linePrefixer emits whole lines with the prefix and flushes the rest", () =
   p.flush();
   p.flush();
   expect(lines).toEqual(["[a] one", "[a] two", "[a] thr"]);
+});
+
+describe("stackCheckError: the cross-stack check stops preview and up", () => {
+  const problems = ["Pulumi.a.yaml: trafficManager.priority: 1 is also ...", "Pulumi.b.yaml: x"];
+
+  test.each(["preview", "up"] as const)("%s stops with every finding", (op) => {
+    expect(stackCheckError(op, problems)).toBe(
+      [
+        "the stack files are inconsistent (npm run check:stacks); nothing was run:",
+        "  - Pulumi.a.yaml: trafficManager.priority: 1 is also ...",
+        "  - Pulumi.b.yaml: x",
+      ].join("\n"),
+    );
+  });
+
+  test.each(["preview", "up", "drift"] as const)("%s goes on without findings", (op) => {
+    expect(stackCheckError(op, [])).toBeUndefined();
+  });
+
+  test("drift compares state with live resources: findings do not stop it", () => {
+    expect(stackCheckError("drift", problems)).toBeUndefined();
+  });
 });

@@ -3,6 +3,7 @@
  * estimate, and a stamp's endpoint settings per routing method.
  */
 import {
+  defaultProbePort,
   endpointRouting,
   EndpointSettings,
   failoverSeconds,
@@ -90,8 +91,27 @@ describe("monitorConfig", () => {
     expect(monitorConfig({ ...defaults, ...patch })).toEqual(expected);
   });
 
+  test.each([
+    ["CR LF and a second header line", "ratings.contoso.com\r\nX-Injected: 1"],
+    ["a space", "ratings contoso.com"],
+    ["a port", "ratings.contoso.com:443"],
+  ])("refuses a host header with %s (it becomes a header line of every probe)", (_n, host) => {
+    expect(() => monitorConfig({ ...defaults, hostHeader: host })).toThrow(
+      `trafficManager.monitor.hostHeader: ${JSON.stringify(host)} must be a DNS name such as ratings.contoso.com`,
+    );
+  });
+
   test("no custom headers at all without a host header", () => {
     expect(monitorConfig(defaults)).not.toHaveProperty("customHeaders");
+  });
+});
+
+describe("defaultProbePort: the protocol's well-known port", () => {
+  test.each<["HTTP" | "HTTPS", number]>([
+    ["HTTP", 80],
+    ["HTTPS", 443],
+  ])("%s -> %d", (protocol, port) => {
+    expect(defaultProbePort(protocol)).toBe(port);
   });
 });
 
@@ -134,6 +154,18 @@ describe("endpointRouting", () => {
     ["Priority", { endpointLocation: "westus2", priority: 2 }],
   ])("%s", (method, expected) => {
     expect(endpointRouting(method, settings)).toEqual(expected);
+  });
+
+  test("Priority routing without the stamp's priority names the key to set", () => {
+    expect(() => endpointRouting("Priority", { ...settings, priority: undefined })).toThrow(
+      "trafficManager.priority: is missing; the global Traffic Manager profile routes by Priority, so every stamp must set its own priority (1-1000, lower wins, distinct across stamps; see npm run check:stacks)",
+    );
+  });
+
+  test.each(["Performance", "Weighted"])("%s routing needs no priority", (method) => {
+    expect(endpointRouting(method, { ...settings, priority: undefined })).not.toHaveProperty(
+      "priority",
+    );
   });
 
   test("a routing method stamps cannot register for names the global key to fix", () => {

@@ -261,3 +261,13 @@ export function linePrefixer(prefix: string, write: (line: string) => void) {
     },
   };
 }
+
+/**
+ * What stops preview and up before any engine runs: the cross-stack Traffic Manager problems of
+ * `npm run check:stacks` (lib/stackConsistency.ts), as one error message; undefined when there are
+ * none, and always for drift (it compares state with the live resources, not the stack files).
+ */
+export function stackCheckError(op: FleetOp, problems: string[]): string | undefined {
+  if (op === "drift" || problems.length === 0) return undefined;
+  return `the stack files are inconsistent (npm run check:stacks); nothing was run:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+}

@@ -103,6 +103,16 @@ describe("the shipped global stack", () => {
     expect(c.logAnalytics.capacityReservationLevel).toBe(100);
   });
 
+  test.each<[string, object, number]>([
+    ["HTTP without a port probes 80", { protocol: "HTTP", port: undefined }, 80],
+    ["HTTPS without a port probes 443", { protocol: "HTTPS", port: undefined }, 443],
+    ["no protocol and no port: HTTP on 80", { protocol: undefined, port: undefined }, 80],
+    ["an explicit port stays with HTTPS", { protocol: "HTTPS", port: 8443 }, 8443],
+    ["an explicit port stays with HTTP", { protocol: "HTTP", port: 8080 }, 8080],
+  ])("probe port: %s", (_name, patch, port) => {
+    expect(parsed(monitor(patch)).trafficManager.monitor.port).toBe(port);
+  });
+
   test("a host header for the probes is accepted", () => {
     const c = parsed(monitor({ hostHeader: "ratings.contoso.com" }));
     expect(c.trafficManager.monitor.hostHeader).toBe("ratings.contoso.com");
@@ -211,7 +221,28 @@ describe("global validation: one row per rule, exact message", () => {
     [
       "host header not a DNS name",
       monitor({ hostHeader: "ratings contoso" }),
-      'trafficManager.monitor.hostHeader: "ratings contoso" must be a DNS name',
+      'trafficManager.monitor.hostHeader: "ratings contoso" must be a DNS name such as ratings.contoso.com',
+    ],
+    // The host header becomes a header line of every probe: nothing but a DNS name gets through.
+    [
+      "host header with CR LF and a second header line",
+      monitor({ hostHeader: "ratings.contoso.com\r\nX-Injected: 1" }),
+      'trafficManager.monitor.hostHeader: "ratings.contoso.com\\r\\nX-Injected: 1" must be a DNS name such as ratings.contoso.com',
+    ],
+    [
+      "host header with a command substitution",
+      monitor({ hostHeader: "$(reboot).contoso.com" }),
+      'trafficManager.monitor.hostHeader: "$(reboot).contoso.com" must be a DNS name such as ratings.contoso.com',
+    ],
+    [
+      "host header with a port",
+      monitor({ hostHeader: "ratings.contoso.com:443" }),
+      'trafficManager.monitor.hostHeader: "ratings.contoso.com:443" must be a DNS name such as ratings.contoso.com',
+    ],
+    [
+      "host header with a trailing newline",
+      monitor({ hostHeader: "ratings.contoso.com\n" }),
+      'trafficManager.monitor.hostHeader: "ratings.contoso.com\\n" must be a DNS name such as ratings.contoso.com',
     ],
     [
       "unknown monitor key",
