@@ -38,6 +38,7 @@ import {
 } from "./lib/fleet";
 import { checkStackDir } from "./check-stacks";
 import { BackendChoice, chooseBackend } from "./lib/backend";
+import { backendFacts } from "./lib/backendFacts";
 import { deployableStacks, kindOf, projectName } from "./stacks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -57,24 +58,9 @@ function chooseStacks(args: FleetArgs): FleetStack[] {
   });
 }
 
-/** Whether `pulumi login` left credentials with a current backend in PULUMI_HOME. */
-function loggedIn(): boolean {
-  const home = process.env.PULUMI_HOME ?? path.join(process.env.HOME ?? "", ".pulumi");
-  try {
-    const creds = JSON.parse(fs.readFileSync(path.join(home, "credentials.json"), "utf8"));
-    return typeof creds.current === "string" && creds.current !== "";
-  } catch {
-    return false;
-  }
-}
-
 /** Each stack's backend, or an Error listing every stack that has none. */
 function chooseBackends(stacks: FleetStack[]): Map<string, BackendChoice> {
-  const facts = {
-    root: ROOT,
-    demoStateExists: fs.existsSync(path.join(ROOT, ".local", "state")),
-    loggedIn: loggedIn(),
-  };
+  const facts = backendFacts(ROOT);
   const chosen = new Map<string, BackendChoice>();
   const errors: string[] = [];
   for (const { stack } of stacks) {
