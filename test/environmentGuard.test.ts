@@ -2,8 +2,8 @@
  * pipelines/scripts/environment-guard.mjs, run as the pipelines run it (a real `node` process)
  * against a local HTTP test double of the two APIs it reads. The response shapes follow the
  * documented APIs (GitHub REST "Get an environment" / "List deployment branch policies"; Azure
- * DevOps "Environments - List", "Variablegroups - Get Variable Groups", "Check Configurations -
- * List" with the Approval and Branch control check ids used by microsoft/terraform-provider-azuredevops);
+ * DevOps "Environments - List", "Variablegroups - Get Variable Groups", "Queues - Get Agent Queues",
+ * "Check Configurations - List" with the Approval and Branch control check ids used by microsoft/terraform-provider-azuredevops);
  * they are a double, not a recording of a real organisation (docs/pipelines.md says so).
  */
 import { spawn } from "node:child_process";
@@ -259,6 +259,8 @@ const envLookup = (name: string) =>
   `${ado}/distributedtask/environments?name=${name}&api-version=7.1`;
 const groupLookup = (name: string) =>
   `${ado}/distributedtask/variablegroups?groupName=${name}&api-version=7.1`;
+const poolLookup = (name: string) =>
+  `${ado}/distributedtask/queues?queueName=${name}&api-version=7.1`;
 const checksOf = (type: string, id: number) =>
   `${ado}/pipelines/checks/configurations?resourceType=${type}&resourceId=${id}&$expand=settings&api-version=7.1-preview.1`;
 const approval = (extra: object = {}) => ({
@@ -282,6 +284,11 @@ const both = (name: string, envChecks: unknown[], groupChecks: unknown[]): Route
   [checksOf("environment", 7)]: [200, list(...envChecks)],
   [checksOf("variablegroup", 9)]: [200, list(...groupChecks)],
 });
+/** The agent pool (queue id 3) of that name with the given checks. */
+const pool = (name: string, checks: unknown[]): Routes => ({
+  [poolLookup(name)]: [200, list({ id: 3, name, pool: { id: 11, name } })],
+  [checksOf("queue", 3)]: [200, list(...checks)],
+});
 
 describe("environment-guard.mjs, Azure Pipelines", () => {
   const E = "ashk8s-seattle";
@@ -291,7 +298,7 @@ describe("environment-guard.mjs, Azure Pipelines", () => {
       "deploy: approvals and main on environment and group",
       "deploy",
       E,
-      both(E, [approval(), main], [approval(), main]),
+      { ...both(E, [approval(), main], [approval(), main]), ...pool(E, [main]) },
       0,
       `${E}: protected for deploy`,
     ],
@@ -299,7 +306,7 @@ describe("environment-guard.mjs, Azure Pipelines", () => {
       "deploy: the group has no Branch control (a PR's YAML could use it from any branch)",
       "deploy",
       E,
-      both(E, [approval(), main], [approval()]),
+      { ...both(E, [approval(), main], [approval()]), ...pool(E, [main]) },
       1,
       `##vso[task.logissue type=error]refusing to deploy: variable group ${E} has no Branch control check allowing refs/heads/main only`,
     ],
@@ -307,7 +314,14 @@ describe("environment-guard.mjs, Azure Pipelines", () => {
       "deploy: Branch control allowing every branch",
       "deploy",
       E,
-      both(E, [approval(), branchControl("refs/heads/main, refs/heads/*")], [approval(), main]),
+      {
+        ...both(
+          E,
+          [approval(), branchControl("refs/heads/main, refs/heads/*")],
+          [approval(), main],
+        ),
+        ...pool(E, [main]),
+      },
       1,
       `environment ${E} has no Branch control check`,
     ],
@@ -315,7 +329,10 @@ describe("environment-guard.mjs, Azure Pipelines", () => {
       "deploy: the approval check is disabled",
       "deploy",
       E,
-      both(E, [approval({ isDisabled: true }), main], [approval(), main]),
+      {
+        ...both(E, [approval({ isDisabled: true }), main], [approval(), main]),
+        ...pool(E, [main]),
+      },
       1,
       `environment ${E} has no Approvals check with an approver`,
     ],
@@ -323,9 +340,17 @@ describe("environment-guard.mjs, Azure Pipelines", () => {
       "deploy: no environment of that name",
       "deploy",
       E,
-      { ...both(E, [], [approval(), main]), [envLookup(E)]: [200, list()] },
+      { ...both(E, [], [approval(), main]), ...pool(E, [main]), [envLookup(E)]: [200, list()] },
       1,
       `environment ${E} does not exist`,
+    ],
+    [
+      "deploy: the deploy agent pool runs any branch's code (its toolchain is what deploys run)",
+      "deploy",
+      E,
+      { ...both(E, [approval(), main], [approval(), main]), ...pool(E, [approval()]) },
+      1,
+      `agent pool ${E} has no Branch control check allowing refs/heads/main only`,
     ],
     [
       "preview: approvals on both",

@@ -14,9 +14,10 @@
 // GitHub: GET /repos/{repo}/environments/{name} (and its deployment-branch-policies when custom),
 // with GITHUB_TOKEN (`actions: read`), GITHUB_API_URL and GITHUB_REPOSITORY. A missing
 // environment is refused too: GitHub creates an unprotected one on first use.
-// Azure Pipelines: the checks (`Approval`; `Branch control`) on the environment and on the variable
-// group of the same name (preview and deploy), or on the variable group only (drift: a plain job),
-// with SYSTEM_ACCESSTOKEN, SYSTEM_COLLECTIONURI and SYSTEM_TEAMPROJECT.
+// Azure Pipelines: the checks (`Approval`; `Branch control`) on the environment and the variable
+// group of that name (preview, deploy), on the deploy agent pool of that name (Branch control), or
+// on the variable group only (drift: a plain job on the deploy pool), with SYSTEM_ACCESSTOKEN,
+// SYSTEM_COLLECTIONURI and SYSTEM_TEAMPROJECT (see AZURE_RESOURCES).
 //
 // Exit 0: every environment is protected; 1: at least one is not (each problem printed as a CI
 // error naming the environment and what to set); 2: usage error or the API could not be read
@@ -104,24 +105,40 @@ async function github(name, role) {
   return problems;
 }
 
-/** The problems of one Azure Pipelines environment and/or variable group for a role. */
-async function azure(name, role, drift) {
+/**
+ * What each role requires of which Azure Pipelines resource of the given name. The variable groups
+ * hold the secrets, so their checks are what stops a pull request whose YAML names a group
+ * directly; the deploy agent pool's Branch control stops branch code from running on the agents
+ * whose toolchain the deploys use.
+ */
+const AZURE_RESOURCES = {
+  deploy: [
+    ["environment", { reviewers: true, mainOnly: true }],
+    ["variablegroup", { reviewers: true, mainOnly: true }],
+    ["queue", { reviewers: false, mainOnly: true }],
+  ],
+  preview: [
+    ["environment", { reviewers: true, mainOnly: false }],
+    ["variablegroup", { reviewers: true, mainOnly: false }],
+  ],
+  drift: [["variablegroup", { reviewers: false, mainOnly: true }]],
+};
+const AZURE_LOOKUP = {
+  environment: ["environment", "distributedtask/environments?name="],
+  variablegroup: ["variable group", "distributedtask/variablegroups?groupName="],
+  queue: ["agent pool", "distributedtask/queues?queueName="],
+};
+
+/** The problems of one name's Azure Pipelines resources (environment, variable group, pool). */
+async function azure(name, roleName) {
   const project = `${env("SYSTEM_COLLECTIONURI").replace(/\/?$/, "/")}${encodeURIComponent(
     env("SYSTEM_TEAMPROJECT"),
   )}`;
   const headers = { Authorization: `Bearer ${env("SYSTEM_ACCESSTOKEN")}` };
-  const kinds = drift
-    ? [["variablegroup", "variable group"]]
-    : [
-        ["environment", "environment"],
-        ["variablegroup", "variable group"],
-      ];
   const problems = [];
-  for (const [type, what] of kinds) {
-    const lookup =
-      type === "environment"
-        ? `${project}/_apis/distributedtask/environments?name=${encodeURIComponent(name)}&api-version=7.1`
-        : `${project}/_apis/distributedtask/variablegroups?groupName=${encodeURIComponent(name)}&api-version=7.1`;
+  for (const [type, role] of AZURE_RESOURCES[roleName]) {
+    const [what, query] = AZURE_LOOKUP[type];
+    const lookup = `${project}/_apis/${query}${encodeURIComponent(name)}&api-version=7.1`;
     const found = ((await getJson(lookup, headers))?.value ?? []).find(
       (r) => String(r.name).toLowerCase() === name,
     );
@@ -200,10 +217,7 @@ async function main(argv) {
       );
   const problems = [];
   for (const name of list) {
-    const found =
-      flavour === "github"
-        ? await github(name, role)
-        : await azure(name, role, roleName === "drift");
+    const found = flavour === "github" ? await github(name, role) : await azure(name, roleName);
     if (found.length === 0) console.log(`${name}: protected for ${roleName}`);
     problems.push(...found);
   }
