@@ -228,8 +228,8 @@ describe("GitHub Actions workflows", () => {
 
   test("actionlint reports nothing (inputs of pinned actions checked against their major version)", () => {
     // actionlint knows the inputs of popular actions per major tag (pulumi/actions@v6); the
-    // workflows pin exact releases (@v6.5.0). Lint a copy whose refs are cut to the major tag so
-    // a misspelt input is still caught.
+    // workflows pin commits (@<sha> # v6.5.0). Lint a copy whose refs are replaced by the major
+    // tag of their version comment so a misspelt input is still caught.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-actionlint-"));
     try {
       fs.cpSync(path.join(ROOT, ".github"), path.join(dir, ".github"), { recursive: true });
@@ -238,7 +238,9 @@ describe("GitHub Actions workflows", () => {
         const copy = path.join(dir, file);
         fs.writeFileSync(
           copy,
-          fs.readFileSync(copy, "utf8").replace(/(uses: [\w.-]+\/[\w./-]+@v\d+)(\.\d+)+/g, "$1"),
+          fs
+            .readFileSync(copy, "utf8")
+            .replace(/(uses: [\w.-]+\/[\w./-]+@)[0-9a-f]{40} # (v\d+)(\.\d+)*/g, "$1$2"),
         );
       }
       const lint = spawnSync(
@@ -256,15 +258,6 @@ describe("GitHub Actions workflows", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  test("every action from another repository is pinned to an exact release", () => {
-    const remote = allSteps()
-      .map((s) => s.step.uses as string | undefined)
-      .filter((u): u is string => !!u && !u.startsWith("./"));
-    expect(remote.length).toBeGreaterThan(5);
-    for (const uses of remote)
-      expect(uses).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
   });
 
   test("pulumi/actions: the project's CLI version, the policy pack on every preview and up, PR comments", () => {
@@ -307,10 +300,12 @@ describe("GitHub Actions workflows", () => {
       expect(wf.jobs[first]).toMatchObject({ uses: "./.github/workflows/stacks.yml" });
       for (const [job, list] of jobs) {
         const spec = wf.jobs[job];
+        // Previews have their own runners (label ashk8s-<stack>-preview): see "Caches" below.
+        const label = job === "preview" ? "${{ matrix.runner }}-preview" : "${{ matrix.runner }}";
         expect({ file, job, runsOn: spec["runs-on"] }).toEqual({
           file,
           job,
-          runsOn: ["self-hosted", "${{ matrix.runner }}"],
+          runsOn: ["self-hosted", label],
         });
         expect(spec.strategy).toMatchObject({
           "fail-fast": false,
@@ -327,9 +322,13 @@ describe("GitHub Actions workflows", () => {
     expect(runs).toEqual([
       "bash scripts/ensure-deps.sh",
       "npm test",
+      "npm run check:stacks",
       'node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON scripts/stacks.ts --github-output >>"$GITHUB_OUTPUT"',
     ]);
-    expect(workflow("pull-request.yml").jobs.checks.with).toEqual({ tests: true });
+    expect(workflow("pull-request.yml").jobs.checks.with).toEqual({
+      tests: true,
+      "check-stacks": true,
+    });
     expect(workflow("deploy.yml").jobs.checks.with).toEqual({ tests: true });
     expect(workflow("pull-request.yml").on).toEqual({ pull_request: { branches: ["main"] } });
   });
@@ -338,7 +337,9 @@ describe("GitHub Actions workflows", () => {
     const wf = workflow("deploy.yml");
     expect(wf.on).toEqual({ push: { branches: ["main"] } });
     expect(wf.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
-    expect(wf.jobs["up-stamps"].needs).toEqual(["checks", "up-globals"]);
+    expect(wf.jobs["up-globals"].needs).toEqual(["checks", "protection"]);
+    expect(wf.jobs["up-stamps"].needs).toEqual(["checks", "protection", "up-globals"]);
+    expect(wf.jobs["up-stamps"].if).toContain("needs.protection.result == 'success'");
     expect(wf.jobs["up-stamps"].if).toContain("needs.up-globals.result != 'failure'");
     for (const job of ["up-globals", "up-stamps"]) {
       expect(wf.jobs[job].environment).toBe("${{ matrix.environment }}");
@@ -383,6 +384,7 @@ describe("GitHub Actions workflows", () => {
       "ARM_CLIENT_SECRET",
       "AZURE_CLIENT_SECRET",
       "AZURE_STORAGE_KEY",
+      "AZURE_STORAGE_SAS_TOKEN",
       "PULUMI_CONFIG_PASSPHRASE",
     ]);
     for (const { file, job, step } of allSteps()) {
@@ -442,18 +444,31 @@ describe("Azure Pipelines", () => {
     expect(p.pr).toEqual({ branches: { include: ["main"] } });
     expect(p.stages.map((s: Any) => [s.stage, s.dependsOn])).toEqual([
       ["checks", undefined],
-      ["preview", "checks"],
+      ["protection", []],
+      ["preview", ["checks", "protection"]],
     ]);
     expect(
       stepsOf(p)
         .filter((s) => s.stage === "checks")
         .map((s) => s.step.bash)
         .filter(Boolean),
-    ).toEqual(["bash scripts/ensure-deps.sh", "npm test"]);
+    ).toEqual(["bash scripts/ensure-deps.sh", "npm test", "npm run check:stacks"]);
     expect(
-      pulumiSteps(p).map(({ job, step }) => [job.job, job.pool, job.variables, step.inputs.stack]),
+      pulumiSteps(p).map(({ job, step }) => [
+        job.deployment,
+        job.pool,
+        job.environment,
+        job.variables,
+        step.inputs.stack,
+      ]),
     ).toEqual(
-      DEPLOYABLE.map((s) => [`preview_${s.id}`, s.runner, [{ group: s.environment }], s.stack]),
+      DEPLOYABLE.map((s) => [
+        `preview_${s.id}`,
+        `${s.runner}-preview`,
+        `${s.environment}-preview`,
+        [{ group: `${s.environment}-preview` }],
+        s.stack,
+      ]),
     );
     for (const { step } of pulumiSteps(p)) {
       expect(step.inputs).toMatchObject({
@@ -475,8 +490,9 @@ describe("Azure Pipelines", () => {
     expect(p.pr).toBe("none");
     expect(p.stages.map((s: Any) => [s.stage, s.dependsOn])).toEqual([
       ["checks", undefined],
-      ["up_globals", "checks"],
-      ["up_stamps", ["checks", "up_globals"]],
+      ["protection", []],
+      ["up_globals", ["checks", "protection"]],
+      ["up_stamps", ["checks", "protection", "up_globals"]],
     ]);
     const jobs = (stage: string) =>
       p.stages
@@ -503,10 +519,13 @@ describe("Azure Pipelines", () => {
         always: true,
       },
     ]);
-    expect(p.stages.map((s: Any) => s.stage)).toEqual(["drift"]);
-    const jobs = p.stages[0].jobs;
-    expect(jobs.map((j: Any) => [j.job, j.pool])).toEqual(
-      DEPLOYABLE.map((s) => [`drift_${s.id}`, s.runner]),
+    expect(p.stages.map((s: Any) => [s.stage, s.dependsOn])).toEqual([
+      ["protection", []],
+      ["drift", "protection"],
+    ]);
+    const jobs = p.stages[1].jobs;
+    expect(jobs.map((j: Any) => [j.job, j.pool, j.variables])).toEqual(
+      DEPLOYABLE.map((s) => [`drift_${s.id}`, s.runner, [{ group: `${s.environment}-drift` }]]),
     );
     for (const [i, job] of jobs.entries()) {
       expect(job.steps.slice(0, 2)).toEqual([
@@ -536,6 +555,339 @@ describe("Azure Pipelines", () => {
             expect(v).toBe(k === "SYSTEM_ACCESSTOKEN" ? "$(System.AccessToken)" : `$(${k})`);
         }
       }
+    }
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Issue 14: the trust rules, asserted over the parsed files of both flavours. What the YAML cannot
+// enforce against a pull request that edits the YAML itself (environment secrets only, branch
+// policies, separate runners) is the platform set-up in docs/pipelines.md, "Protected environments".
+
+/** Every job of every workflow with its file. */
+const ghJobs = (): { file: string; name: string; job: Any }[] =>
+  WORKFLOWS.flatMap((file) =>
+    Object.entries<Any>(parse(read(file)).jobs).map(([name, job]) => ({ file, name, job })),
+  );
+const selfHosted = (job: Any) => [job["runs-on"]].flat().includes("self-hosted");
+/** The names of the secrets (other than the job token) a job maps into its environment. */
+const jobSecrets = (job: Any): string[] =>
+  Object.entries<string>(job.env ?? {})
+    .filter(([, v]) => /\$\{\{\s*secrets\./.test(String(v)))
+    .map(([k]) => k)
+    .sort();
+const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
+/** Read-only credentials of previews; deploys also get the storage key and the passphrase. */
+const PREVIEW_SECRETS = ["ARM_CLIENT_SECRET", "AZURE_CLIENT_SECRET", "AZURE_STORAGE_SAS_TOKEN"];
+const DEPLOY_ONLY = ["AZURE_STORAGE_KEY", "PULUMI_CONFIG_PASSPHRASE"];
+
+describe("trust rules (issue 14): GitHub Actions", () => {
+  test("forks refused: every pull-request job that reaches a runner inside a stamp or an environment runs only for branches of this repository", () => {
+    const wf = workflow("pull-request.yml");
+    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
+    const gated = Object.entries<Any>(wf.jobs).filter(([, j]) => selfHosted(j) || j.environment);
+    expect(gated.map(([n]) => n)).toEqual(["preview"]);
+    for (const [name, job] of Object.entries<Any>(wf.jobs)) {
+      if (name === "checks") continue; // hosted runner, no secret: forks get the unit tests
+      expect({ name, if: job.if }).toEqual({
+        name,
+        if: expect.stringMatching(`^${SAME_REPO} && `),
+      });
+    }
+    // pull_request_target and workflow_run run with the base repository's secrets for fork code.
+    for (const file of WORKFLOWS)
+      expect({ file, on: Object.keys(parse(read(file)).on) }).toEqual({
+        file,
+        on: expect.not.arrayContaining(["pull_request_target", "workflow_run"]),
+      });
+  });
+
+  test("environments: every job with a secret runs in one; previews in ashk8s-<stack>-preview with read-only credentials only", () => {
+    for (const { file, name, job } of ghJobs())
+      if (jobSecrets(job).length > 0)
+        expect({ file, name, environment: job.environment }).toEqual({
+          file,
+          name,
+          environment: expect.stringMatching(/^\$\{\{ matrix\.environment \}\}/),
+        });
+    for (const file of WORKFLOWS) expect({ file, env: parse(read(file)).env }).toEqual({ file });
+    const preview = workflow("pull-request.yml").jobs.preview;
+    expect(preview.environment).toBe("${{ matrix.environment }}-preview");
+    expect(jobSecrets(preview)).toEqual(PREVIEW_SECRETS);
+    const drift = workflow("drift.yml").jobs.drift;
+    expect(drift.environment).toBe("${{ matrix.environment }}-drift");
+    expect(jobSecrets(drift)).toEqual([...PREVIEW_SECRETS, "PULUMI_CONFIG_PASSPHRASE"].sort());
+    for (const job of ["up-globals", "up-stamps"]) {
+      const up = workflow("deploy.yml").jobs[job];
+      expect(up.environment).toBe("${{ matrix.environment }}");
+      expect(jobSecrets(up)).toEqual(expect.arrayContaining(DEPLOY_ONLY));
+    }
+  });
+
+  test("protected environments: each flow refuses the run first when its environments lack their rules", () => {
+    const guards: [string, string, string, string[]][] = [
+      ["deploy.yml", "deploy", "checks", ["up-globals", "up-stamps"]],
+      ["pull-request.yml", "preview", "checks", ["preview"]],
+      ["drift.yml", "drift", "stacks", ["drift"]],
+    ];
+    for (const [file, role, list, gated] of guards) {
+      const wf = workflow(file);
+      const guard = wf.jobs.protection;
+      expect({ file, runsOn: guard["runs-on"], permissions: guard.permissions }).toEqual({
+        file,
+        runsOn: "ubuntu-latest",
+        permissions: { actions: "read", contents: "read" },
+      });
+      expect(guard.environment).toBeUndefined();
+      expect(guard.steps.at(-1)).toMatchObject({
+        run: `node pipelines/scripts/environment-guard.mjs github ${role}`,
+        env: { MATRIX: `\${{ needs.${list}.outputs.all }}`, GITHUB_TOKEN: "${{ github.token }}" },
+      });
+      for (const job of gated)
+        expect({ file, job, needs: wf.jobs[job].needs }).toEqual({
+          file,
+          job,
+          needs: expect.arrayContaining(["protection"]),
+        });
+    }
+  });
+
+  test("SHA pins: every action from another repository is pinned by a 40-hex commit with its version in a comment, one commit per version", () => {
+    const pins = new Map<string, string>();
+    const files = [...WORKFLOWS, ".github/actions/setup/action.yml"];
+    let remote = 0;
+    for (const file of files)
+      for (const line of read(file).split("\n")) {
+        const m = /^\s*(?:- )?uses:\s*(\S+)(.*)$/.exec(line);
+        if (!m || m[1].startsWith("./")) continue;
+        remote++;
+        const pin = /^([\w.-]+\/[\w./-]+)@([0-9a-f]{40})$/.exec(m[1]);
+        const version = /^ # (v\d+\.\d+\.\d+)$/.exec(m[2]);
+        expect({ file, line: line.trim(), pinned: !!pin && !!version }).toEqual({
+          file,
+          line: line.trim(),
+          pinned: true,
+        });
+        const key = `${pin![1]}@${version![1]}`;
+        expect({ key, sha: pin![2] }).toEqual({ key, sha: pins.get(key) ?? pin![2] });
+        pins.set(key, pin![2]);
+      }
+    expect(remote).toBeGreaterThan(5);
+    // The same rule over the parsed files: every non-local `uses:` of a step or a job.
+    for (const { step } of allSteps())
+      if (step.uses && !step.uses.startsWith("./"))
+        expect(step.uses).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+  });
+
+  test("caches: previews never share a runner, tool cache or PULUMI_HOME with deploys; no cache step on a stamp's runner", () => {
+    const labels = (file: string, job: string) => workflow(file).jobs[job]["runs-on"];
+    const preview = labels("pull-request.yml", "preview");
+    for (const [file, job] of [
+      ["deploy.yml", "up-globals"],
+      ["deploy.yml", "up-stamps"],
+      ["drift.yml", "drift"],
+    ])
+      expect(labels(file, job)).not.toEqual(preview);
+    expect(preview).toEqual(["self-hosted", "${{ matrix.runner }}-preview"]);
+    for (const { file, job, step } of allSteps()) {
+      const spec =
+        file === "setup/action.yml" ? undefined : workflow(path.basename(file)).jobs[job];
+      if (spec && !selfHosted(spec)) continue;
+      expect({ file, job, uses: step.uses ?? "" }).toEqual({
+        file,
+        job,
+        uses: expect.not.stringMatching(/^actions\/(cache|setup-\w+)@/),
+      });
+    }
+    for (const file of [...WORKFLOWS, ".github/actions/setup/action.yml"])
+      expect({ file, parsed: JSON.stringify(parse(read(file))) }).toEqual({
+        file,
+        parsed: expect.not.stringMatching(/PULUMI_HOME|RUNNER_TOOL_CACHE/),
+      });
+    // The hosted unit-test job's cache: a deploy (push) never restores what a pull request saved.
+    const cache = workflow("stacks.yml").jobs.stacks.steps.find((s: Any) =>
+      s.uses?.startsWith("actions/cache@"),
+    );
+    expect(cache.with.key).toMatch(/^ashk8s-toolchain-\$\{\{ github\.event_name \}\}-/);
+    expect(cache.with["restore-keys"]).toMatch(/^ashk8s-toolchain-\$\{\{ github\.event_name \}\}-/);
+  });
+
+  test("drift runs only on main: the schedule is its only trigger and every job checks the ref", () => {
+    const wf = workflow("drift.yml");
+    expect(Object.keys(wf.on)).toEqual(["schedule"]);
+    for (const [name, job] of Object.entries<Any>(wf.jobs))
+      expect({ name, if: job.if }).toEqual({
+        name,
+        if: expect.stringMatching(/^github\.ref == 'refs\/heads\/main'( && |$)/),
+      });
+    const driftRuns = allSteps().filter((s) => /drift\.sh/.test(s.step.run ?? ""));
+    expect(driftRuns.map((s) => s.file)).toEqual([".github/workflows/drift.yml"]);
+  });
+
+  test("check:stacks runs in the pull-request checks, after the unit tests and before any preview", () => {
+    const steps = workflow("stacks.yml").jobs.stacks.steps;
+    const at = (run: string) => steps.findIndex((s: Any) => s.run === run);
+    expect(at("npm run check:stacks")).toBeGreaterThan(at("npm test"));
+    expect(steps[at("npm run check:stacks")].if).toBe("inputs.tests && inputs.check-stacks");
+    const pr = workflow("pull-request.yml");
+    expect(pr.jobs.checks.with).toMatchObject({ tests: true, "check-stacks": true });
+    expect(pr.jobs.preview.needs).toContain("checks");
+  });
+});
+
+describe("trust rules (issue 14): Azure Pipelines", () => {
+  const FORK = "eq(variables['System.PullRequest.IsFork'], 'False')";
+  const PR = "eq(variables['Build.Reason'], 'PullRequest')";
+  const MAIN = "eq(variables['Build.SourceBranch'], 'refs/heads/main')";
+  const stage = (p: Any, name: string) => p.stages.find((s: Any) => s.stage === name);
+  const flows = ["pull-request", "deploy", "drift"].map(
+    (f) => [f, compile(`pipelines/${f}.yml`)] as const,
+  );
+  /** The secret variables a step maps in (everything but the job token). */
+  const stepSecrets = (step: Any) =>
+    Object.keys(step.env ?? {})
+      .filter((k) => k !== "SYSTEM_ACCESSTOKEN" && /^\$\(/.test(step.env[k]))
+      .sort();
+
+  test("forks refused: the preview and protection stages run only for pull requests from this repository", () => {
+    const p = compile("pipelines/pull-request.yml");
+    for (const name of ["protection", "preview"]) {
+      const condition = stage(p, name).condition ?? "";
+      expect({ name, condition }).toEqual({
+        name,
+        condition: expect.stringMatching(/^and\(succeeded\(\), /),
+      });
+      expect(condition).toContain(FORK);
+      expect(condition).toContain(PR);
+    }
+  });
+
+  test("environments: previews are deployment jobs of ashk8s-<stack>-preview with its read-only group; secrets only where a check gates them", () => {
+    const p = compile("pipelines/pull-request.yml");
+    for (const job of stage(p, "preview").jobs) {
+      expect(job.deployment).toMatch(/^preview_/);
+      expect(job.environment).toMatch(/^ashk8s-[a-z0-9-]+-preview$/);
+      expect(job.variables).toEqual([{ group: job.environment }]);
+    }
+    for (const { step } of stepsOf(p).filter((s) => s.stage === "preview"))
+      if (step.task === "Pulumi@1") expect(stepSecrets(step)).toEqual(PREVIEW_SECRETS);
+    for (const [file, compiled] of flows)
+      for (const { stage: st, job, step } of stepsOf(compiled)) {
+        if (
+          stepSecrets(step).some((k) => DEPLOY_ONLY.includes(k) && k !== "PULUMI_CONFIG_PASSPHRASE")
+        )
+          expect({ file, st, environment: job.environment }).toEqual({
+            file,
+            st,
+            environment: expect.stringMatching(/^ashk8s-[a-z0-9-]+$/),
+          });
+        if (st === "preview") expect(stepSecrets(step)).not.toContain("PULUMI_CONFIG_PASSPHRASE");
+      }
+    const drift = compile("pipelines/drift.yml");
+    for (const job of stage(drift, "drift").jobs)
+      expect(job.variables).toEqual([{ group: expect.stringMatching(/-drift$/) }]);
+  });
+
+  test("protected environments: every flow has a protection stage that checks each stack's environment for its role first", () => {
+    const roles: Record<string, [string, string]> = {
+      "pull-request": ["preview", "-preview"],
+      deploy: ["deploy", ""],
+      drift: ["drift", "-drift"],
+    };
+    for (const [file, p] of flows) {
+      const [role, suffix] = roles[file];
+      const guard = stage(p, "protection");
+      expect(guard.jobs[0].pool).toEqual({ vmImage: "ubuntu-latest" });
+      const checks = guard.jobs[0].steps.filter((s: Any) => s.bash);
+      expect(checks.map((s: Any) => [s.bash, s.env])).toEqual(
+        DEPLOYABLE.map((s) => [
+          `node pipelines/scripts/environment-guard.mjs azure ${role} "$ENVIRONMENT"`,
+          { ENVIRONMENT: `${s.environment}${suffix}`, SYSTEM_ACCESSTOKEN: "$(System.AccessToken)" },
+        ]),
+      );
+      for (const st of p.stages.filter((s: Any) => !["checks", "protection"].includes(s.stage)))
+        expect({ file, stage: st.stage, dependsOn: [st.dependsOn].flat() }).toEqual({
+          file,
+          stage: st.stage,
+          dependsOn: expect.arrayContaining(["protection"]),
+        });
+    }
+  });
+
+  test("caches: previews run on their own pools; Cache@2 only in the hosted unit-test job, keyed by the build reason", () => {
+    const preview = stage(compile("pipelines/pull-request.yml"), "preview").jobs;
+    const deploy = compile("pipelines/deploy.yml").stages.flatMap((s: Any) =>
+      s.stage.startsWith("up_") ? s.jobs : [],
+    );
+    const drift = stage(compile("pipelines/drift.yml"), "drift").jobs;
+    const previewPools = new Set(preview.map((j: Any) => j.pool));
+    for (const job of [...deploy, ...drift]) expect(previewPools.has(job.pool)).toBe(false);
+    for (const job of preview) expect(job.pool).toMatch(/-preview$/);
+    for (const [file, p] of flows)
+      for (const { stage: st, job, step } of stepsOf(p)) {
+        if (step.task === "Cache@2") {
+          expect({ file, st, pool: job.pool }).toEqual({
+            file,
+            st: "checks",
+            pool: { vmImage: "ubuntu-latest" },
+          });
+          expect(step.inputs.key).toMatch(/^ashk8s-toolchain \| "\$\(Build\.Reason\)" \| /);
+          expect(step.inputs.restoreKeys).toMatch(/^ashk8s-toolchain \| "\$\(Build\.Reason\)"/);
+        }
+        expect(JSON.stringify(step)).not.toMatch(/PULUMI_HOME|AGENT_TOOLSDIRECTORY/);
+      }
+  });
+
+  test("drift runs only on main: no CI or PR trigger, the schedule on main, and a stage condition on the branch", () => {
+    const p = compile("pipelines/drift.yml");
+    expect([p.trigger, p.pr]).toEqual(["none", "none"]);
+    expect(p.schedules.map((s: Any) => s.branches)).toEqual([{ include: ["main"] }]);
+    for (const name of ["protection", "drift"]) expect(stage(p, name).condition).toContain(MAIN);
+    for (const [file, compiled] of flows)
+      if (file !== "drift")
+        expect(stepsOf(compiled).filter((s) => /drift\.sh/.test(s.step.bash ?? ""))).toEqual([]);
+  });
+
+  test("check:stacks runs in the pull-request checks stage, after the unit tests, before the previews", () => {
+    const p = compile("pipelines/pull-request.yml");
+    const bash = stepsOf(p)
+      .filter((s) => s.stage === "checks")
+      .map((s) => s.step.bash);
+    expect(bash.indexOf("npm run check:stacks")).toBeGreaterThan(bash.indexOf("npm test"));
+    expect(stage(p, "preview").dependsOn).toContain("checks");
+  });
+});
+
+describe("pipelines/scripts/agent-setup.sh: PULUMI_HOME", () => {
+  test("is a fresh, empty directory per job inside the job's temporary directory", () => {
+    // Runs the script's own PULUMI_HOME lines (the rest builds the toolchain) twice per flavour.
+    const text = read("pipelines/scripts/agent-setup.sh");
+    const lines = text.slice(text.indexOf("job_tmp="), text.indexOf("export PULUMI_HOME"));
+    expect(lines.split("\n").filter(Boolean)).toHaveLength(2);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-job-"));
+    try {
+      for (const flavour of ["RUNNER_TEMP", "AGENT_TEMPDIRECTORY"]) {
+        const homes = [1, 2].map(() => {
+          const r = spawnSync("bash", ["-c", `set -eu\n${lines}\necho "$PULUMI_HOME"`], {
+            encoding: "utf8",
+            env: {
+              PATH: process.env.PATH,
+              HOME: "/nonexistent",
+              PULUMI_HOME: "/shared",
+              [flavour]: dir,
+            },
+          });
+          expect(r.stderr).toBe("");
+          return r.stdout.trim();
+        });
+        expect(new Set(homes).size).toBe(2);
+        for (const home of homes) {
+          expect(path.dirname(home)).toBe(dir);
+          expect(fs.readdirSync(home)).toEqual([]);
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

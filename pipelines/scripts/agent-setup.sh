@@ -3,21 +3,29 @@
 # self-hosted runner (.github/actions/setup) and an Azure Pipelines agent
 # (pipelines/templates/steps/setup.yml). Idempotent and fast on a warm agent.
 #
-#   1. PULUMI_HOME outside the work tree, so plugins survive the checkout's clean.
+#   1. A fresh, empty PULUMI_HOME for this job only, in the job's temporary directory (RUNNER_TEMP on
+#      GitHub, AGENT_TEMPDIRECTORY on Azure Pipelines, both emptied by the runner around each job):
+#      no job inherits plugins or credentials another job left there (docs/pipelines.md, "Caches").
 #   2. The offline toolchain built from Go modules (Pulumi CLI, language host, terraform-provider
 #      bridge, terraform-provider-azurestack -> sdks/azurestack) and `npm ci`: scripts/ensure-deps.sh.
 #   3. The Kubernetes provider plugin, also from Go modules, installed into PULUMI_HOME.
 #   4. Provider plugins that cannot be built here (azure-native, tls) at the versions package.json
 #      pins, from ASHK8S_PLUGIN_SERVER (an internal mirror, for disconnected stamps) when it is set,
-#      else from Pulumi's default location. Skipped when already installed.
+#      else from Pulumi's default location, into the job's PULUMI_HOME (so every job installs them).
 #   5. PATH and the Pulumi environment for the job's later steps; on Azure Pipelines also the CLI in
 #      the agent's tool cache, where the Pulumi@1 task looks before it would download one.
+#
+# The toolchain cache (~/.cache/ashk8s, 30-60 minutes to rebuild) and the agent's tool cache stay
+# per agent: that is why previews run on their own agents (`ashk8s-<stack>-preview`), never on the
+# agents that deploy (docs/pipelines.md, "Caches").
 #
 # Needs on the agent: bash, git, Go >= 1.26 (GOPROXY may point at a mirror) and npm (any version;
 # NPM_CONFIG_REGISTRY may point at a mirror). Never prints secrets: it reads none.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-export PULUMI_HOME="${PULUMI_HOME:-$HOME/.ashk8s/pulumi-home}"
+job_tmp=${RUNNER_TEMP:-${AGENT_TEMPDIRECTORY:-${TMPDIR:-/tmp}}}
+PULUMI_HOME=$(mktemp -d "$job_tmp/ashk8s-pulumi-home.XXXXXXXX")
+export PULUMI_HOME
 # shellcheck source-path=SCRIPTDIR/../.. source=toolchain/env.sh
 source "$root/toolchain/env.sh"
 cd "$root"

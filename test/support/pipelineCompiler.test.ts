@@ -347,6 +347,20 @@ describe("schema problems", () => {
       ['stage "a-b" is not an identifier'],
     ],
     ["a stage without jobs", { stages: [{ stage: "a" }] }, ["stage a has no list of jobs"]],
+    [
+      "a stage condition (a runtime expression string) and one that is not a string",
+      {
+        stages: [
+          {
+            stage: "a",
+            condition: "and(succeeded(), eq(variables['Build.Reason'], 'Schedule'))",
+            jobs: [job()],
+          },
+          { stage: "b", condition: { eq: 1 }, jobs: [job({ job: "b" })] },
+        ],
+      },
+      ["stage b condition is not a string"],
+    ],
     ["a duplicate job", withJobs([job(), job()]), ["stage s: job a appears twice"]],
     [
       "an unknown job key",

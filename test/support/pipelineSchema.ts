@@ -129,7 +129,15 @@ export function schemaProblems(pipeline: unknown, exists: (file: string) => bool
   unique("stage", stageNames);
   for (const stage of stages) {
     identifier("stage", stage?.stage);
-    keysWithin(`stage ${stage?.stage}`, stage, ["stage", "displayName", "dependsOn", "jobs"]);
+    keysWithin(`stage ${stage?.stage}`, stage, [
+      "stage",
+      "displayName",
+      "dependsOn",
+      "condition",
+      "jobs",
+    ]);
+    if (stage?.condition !== undefined && typeof stage.condition !== "string")
+      problems.push(`stage ${stage.stage} condition is not a string`);
     for (const dep of [stage?.dependsOn ?? []].flat())
       if (!stageNames.includes(dep))
         problems.push(`stage ${stage.stage} depends on ${JSON.stringify(dep)}, which is no stage`);
