@@ -62,11 +62,10 @@ describe("naming, as NGF 2.4.2's chart and generator derive it", () => {
       ca: { validityPeriodHours: 26280, earlyRenewalHours: 2160 },
       leaf: { validityPeriodHours: 8760, earlyRenewalHours: 720 },
     });
-    // A leaf re-issued at the start of its window never outlives the CA that signed it, as long as
-    // the CA renews earlier than a leaf lives.
-    expect(g.CERT_VALIDITY.ca.earlyRenewalHours).toBeGreaterThan(
-      g.CERT_VALIDITY.leaf.earlyRenewalHours,
-    );
+    // Each window is well inside the lifetime (under half), else every `pulumi up` would re-issue.
+    for (const v of Object.values(g.CERT_VALIDITY)) {
+      expect(v.earlyRenewalHours).toBeLessThan(v.validityPeriodHours / 2);
+    }
   });
 });
 
