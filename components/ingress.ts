@@ -2,8 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IngressConfig } from "../config";
 import { chartSource } from "../lib/helmChart";
+import * as np from "../lib/gatewayNetworkPolicies";
 import * as i from "../lib/ingress";
 import { NGF_CHART } from "../lib/versions";
+import { GatewayCertificates } from "./gatewayCertificates";
 
 export interface IngressArgs {
   /** Ingress settings: chart and CRD sources and pins, image registry, load balancer IP, hostname, TLS secret. */
@@ -20,9 +22,11 @@ export interface IngressArgs {
 
 /**
  * NGINX Gateway Fabric behind exactly one LoadBalancer Service: the pinned Gateway API standard
- * CRDs first, then the pinned NGF chart, then one Gateway (HTTP, plus HTTPS when a TLS secret is
- * configured) for which NGF provisions the NGINX data plane and its LoadBalancer Service. The
- * Kubernetes provider comes through `opts`.
+ * CRDs and NGF's mTLS Secrets (`GatewayCertificates`, in place of the chart's hook Job) first, then
+ * the pinned NGF chart, then one Gateway (HTTP, plus HTTPS when a TLS secret is configured) for
+ * which NGF provisions the NGINX data plane and its LoadBalancer Service. NetworkPolicies deny
+ * ingress to the namespace except the listeners and the agent port. The Kubernetes provider comes
+ * through `opts`.
  */
 export class Ingress extends pulumi.ComponentResource {
   /** Public address of the LoadBalancer Service (what Traffic Manager points at). */
@@ -57,6 +61,14 @@ export class Ingress extends pulumi.ComponentResource {
       child,
     );
 
+    // The control plane <-> data plane mTLS Secrets, which the chart would create in a Helm hook
+    // Job that k8s.helm.v4.Chart never runs (its cert generator is disabled in the values).
+    const certificates = new GatewayCertificates(
+      `${name}-certs`,
+      { namespace: namespace.metadata.name, releaseName: i.RELEASE_NAME, stamp },
+      child,
+    );
+
     // NGF's own CRDs (NginxProxy, policies) come with the chart and are applied by Pulumi on every
     // upgrade (unlike `helm upgrade`, which skips the crds/ folder).
     const chart = new k8s.helm.v4.Chart(
@@ -67,8 +79,35 @@ export class Ingress extends pulumi.ComponentResource {
         namespace: ns,
         values: i.ngfValues(ingress),
       },
-      { parent: this, dependsOn: [crds, namespace] },
+      { parent: this, dependsOn: [crds, namespace, ...certificates.secrets] },
     );
+
+    const spec = i.gatewaySpec({
+      hostname: ingress.hostname,
+      tlsSecretName: ingress.tlsSecretName,
+      routeNamespaces: args.routeNamespaces,
+    });
+
+    // Ingress to the namespace: denied by default, open on the listeners and the agent port only.
+    const policies = np.gatewayNetworkPolicies({
+      release: i.RELEASE_NAME,
+      gatewayClass: i.GATEWAY_CLASS,
+      listenerPorts: spec.listeners.map((l) => l.port),
+    });
+    for (const policy of policies) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policy.name}`,
+        {
+          metadata: {
+            name: policy.name,
+            namespace: namespace.metadata.name,
+            labels: { "app.kubernetes.io/part-of": "ingress", "ash-ha-kubernetes/stamp": stamp },
+          },
+          spec: policy.spec,
+        },
+        child,
+      );
+    }
 
     const gateway = new k8s.apiextensions.CustomResource(
       `${name}-gateway`,
@@ -81,11 +120,7 @@ export class Ingress extends pulumi.ComponentResource {
           labels: { "app.kubernetes.io/part-of": "ingress", "ash-ha-kubernetes/stamp": stamp },
           annotations: { "pulumi.com/waitFor": i.GATEWAY_ADDRESS_WAIT },
         },
-        spec: i.gatewaySpec({
-          hostname: ingress.hostname,
-          tlsSecretName: ingress.tlsSecretName,
-          routeNamespaces: args.routeNamespaces,
-        }),
+        spec,
         // Declared so the engine hands back the status NGF writes (the load balancer address).
         status: undefined,
       },

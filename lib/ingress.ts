@@ -10,6 +10,7 @@
  * one LoadBalancer Service, which is what an Azure Stack Hub stamp's public IP budget allows.
  */
 import type { IngressConfig } from "../config/inCluster";
+import { certGeneratorValues } from "./gatewayCertificates";
 import { mirroredRepository } from "./helmChart";
 
 /** Upstream image repositories of NGF (tags are the chart version: NGF's appVersion). */
@@ -70,6 +71,9 @@ export function ngfValues(
       // Regulated and disconnected stamps: no usage reports to F5.
       productTelemetry: { enable: false },
     },
+    // The chart's cert generator is a Helm hook Job, which k8s.helm.v4.Chart never runs: the
+    // program creates the two Secrets itself (lib/gatewayCertificates.ts).
+    certGenerator: certGeneratorValues(),
     nginx: {
       kind: "deployment",
       replicas: REPLICAS.dataPlane,

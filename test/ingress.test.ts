@@ -99,6 +99,14 @@ describe("NGF values", () => {
     expect(v.nginxGateway.gatewayClassName).toBe("nginx");
     expect([v.nginxGateway.replicas, v.nginx.replicas]).toEqual([2, 2]);
   });
+
+  test("the chart's cert generator (a Helm hook Job) is off; the Secret names are the program's", () => {
+    expect(i.ngfValues(defaults).certGenerator).toEqual({
+      enable: false,
+      serverTLSSecretName: "server-tls",
+      agentTLSSecretName: "agent-tls",
+    });
+  });
 });
 
 describe("Gateway", () => {

@@ -15,6 +15,10 @@ const recorded: Recorded[] = installMocks({
   outputs: {
     // What NGF writes once the data plane's LoadBalancer Service has an address.
     [GATEWAY]: () => ({ status: { addresses: [{ type: "IPAddress", value: "203.0.113.7" }] } }),
+    "tls:index/privateKey:PrivateKey": (a) => ({ privateKeyPem: `KEY ${a.name}` }),
+    "tls:index/selfSignedCert:SelfSignedCert": (a) => ({ certPem: `CERT ${a.name}` }),
+    "tls:index/certRequest:CertRequest": (a) => ({ certRequestPem: `CSR ${a.name}` }),
+    "tls:index/locallySignedCert:LocallySignedCert": (a) => ({ certPem: `CERT ${a.name}` }),
     // The Service NGF provisioned, as a read returns it.
     [SERVICE]: (a) => {
       reads.push({ name: a.name, id: a.id });
@@ -84,9 +88,12 @@ beforeAll(async () => {
   await settle();
 });
 
-test("registers namespace, CRDs, chart, Gateway and reads the provisioned Service", () => {
+const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const CERTS = "ash-ha-kubernetes:ingress:GatewayCertificates";
+
+test("registers namespace, CRDs, certificates, chart, policies, Gateway and reads the provisioned Service", () => {
   const summary = recorded
-    .filter((x) => !x.type.startsWith("pulumi:providers"))
+    .filter((x) => !x.type.startsWith("pulumi:providers") && !x.type.startsWith("tls:"))
     .map((x) => `${x.type} ${x.name}`)
     .sort();
   expect(summary).toEqual(
@@ -94,7 +101,13 @@ test("registers namespace, CRDs, chart, Gateway and reads the provisioned Servic
       "ash-ha-kubernetes:ingress:Ingress ingress",
       "kubernetes:core/v1:Namespace ingress-ns",
       "kubernetes:yaml/v2:ConfigFile ingress-gateway-api-crds",
+      `${CERTS} ingress-certs`,
+      "kubernetes:core/v1:Secret ingress-certs-server-secret",
+      "kubernetes:core/v1:Secret ingress-certs-agent-secret",
       "kubernetes:helm.sh/v4:Chart ingress-ngf",
+      `${POLICY} ingress-default-deny-ingress`,
+      `${POLICY} ingress-ngf-data-plane`,
+      `${POLICY} ingress-ngf-control-plane`,
       `${GATEWAY} ingress-gateway`,
       `${SERVICE} ingress-lb`,
     ].sort(),
@@ -108,14 +121,28 @@ test("every Kubernetes resource and component uses the given provider", () => {
   }
 });
 
-test("every child, the read Service included, has the component as parent", () => {
+test("every child, the read Service included, has the component as parent; the Secrets and keys sit under GatewayCertificates", () => {
   const self = one("ash-ha-kubernetes:ingress:Ingress", "ingress");
-  const children = recorded.filter((x) => x.type.startsWith("kubernetes:"));
-  expect(children).toHaveLength(5);
+  const certs = one(CERTS, "ingress-certs");
+  const underCerts = (x: Recorded) =>
+    x.type.startsWith("tls:") || x.name.startsWith("ingress-certs-");
+  const children = recorded.filter(
+    (x) => (x.type.startsWith("kubernetes:") || x.type === CERTS) && !underCerts(x),
+  );
+  expect(children).toHaveLength(9);
   for (const x of children) {
     expect({ child: `${x.type} ${x.name}`, parent: x.parent }).toEqual({
       child: `${x.type} ${x.name}`,
       parent: self.urn,
+    });
+  }
+  const grandchildren = recorded.filter(underCerts);
+  // 3 keys, the CA, 2 requests, 2 certificates, 2 Secrets.
+  expect(grandchildren).toHaveLength(10);
+  for (const x of grandchildren) {
+    expect({ child: `${x.type} ${x.name}`, parent: x.parent }).toEqual({
+      child: `${x.type} ${x.name}`,
+      parent: certs.urn,
     });
   }
 });
@@ -208,4 +235,74 @@ test("objects the program declares are force-owned; the namespace enforces basel
   expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
   const chart = inputs(one("kubernetes:helm.sh/v4:Chart", "ingress-ngf"));
   expect(chart.metadata).toBeUndefined();
+});
+
+test("NGF's mTLS Secrets exist before the chart: it depends on both, and its cert generator is off", async () => {
+  const chart = decl("kubernetes:helm.sh/v4:Chart");
+  const secrets = declared.filter((d) => d.type === "kubernetes:core/v1:Secret");
+  expect(secrets.map((d) => d.name).sort()).toEqual([
+    "ingress-certs-agent-secret",
+    "ingress-certs-server-secret",
+  ]);
+  expect(chart.opts.dependsOn).toEqual(expect.arrayContaining(secrets.map((d) => d.resource)));
+  const values = inputs(one("kubernetes:helm.sh/v4:Chart", "ingress-ngf")).values;
+  expect(values.certGenerator).toEqual({
+    enable: false,
+    serverTLSSecretName: "server-tls",
+    agentTLSSecretName: "agent-tls",
+  });
+  // The Secrets the chart is told about are the ones created, in the chart's namespace.
+  for (const [id, name] of [
+    ["server", "server-tls"],
+    ["agent", "agent-tls"],
+  ]) {
+    const metadata = inputs(
+      one("kubernetes:core/v1:Secret", `ingress-certs-${id}-secret`),
+    ).metadata;
+    expect([metadata.name, metadata.namespace]).toEqual([name, "nginx-gateway"]);
+  }
+  // The server certificate names the Service the chart creates for release "ngf".
+  const csr = inputs(one("tls:index/certRequest:CertRequest", "ingress-certs-server-csr"));
+  expect(csr.dnsNames).toEqual(["ngf-nginx-gateway-fabric.nginx-gateway.svc"]);
+});
+
+test("NetworkPolicies of nginx-gateway: default deny, listeners 80/443 from anywhere, agent port from the data plane", () => {
+  const policy = (name: string) => inputs(one(POLICY, `ingress-${name}`));
+  for (const name of ["default-deny-ingress", "ngf-data-plane", "ngf-control-plane"]) {
+    expect(policy(name).metadata.namespace).toBe("nginx-gateway");
+    expect(policy(name).metadata.name).toBe(name);
+  }
+  expect(policy("default-deny-ingress").spec).toEqual({
+    podSelector: {},
+    policyTypes: ["Ingress"],
+  });
+  const dataPlane = {
+    matchLabels: {
+      "app.kubernetes.io/instance": "ngf",
+      "app.kubernetes.io/managed-by": "ngf-nginx",
+    },
+  };
+  // This Gateway has an HTTPS listener (tlsSecretName is set), so 443 is open as well.
+  expect(policy("ngf-data-plane").spec).toEqual({
+    podSelector: dataPlane,
+    policyTypes: ["Ingress"],
+    ingress: [
+      {
+        ports: [
+          { protocol: "TCP", port: 80 },
+          { protocol: "TCP", port: 443 },
+        ],
+      },
+    ],
+  });
+  expect(policy("ngf-control-plane").spec).toEqual({
+    podSelector: {
+      matchLabels: {
+        "app.kubernetes.io/name": "nginx-gateway-fabric",
+        "app.kubernetes.io/instance": "ngf",
+      },
+    },
+    policyTypes: ["Ingress"],
+    ingress: [{ from: [{ podSelector: dataPlane }], ports: [{ protocol: "TCP", port: 8443 }] }],
+  });
 });

@@ -52,6 +52,17 @@ export function stampMockOutputs(stack: string): Record<string, Outputs> {
     "tls:index/privateKey:PrivateKey": (a) => ({
       publicKeyOpenssh: `ssh-rsa AAAAB3Nza${a.name} generated`,
       privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${a.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+      privateKeyPem: `-----BEGIN RSA PRIVATE KEY-----\n${a.name}\n-----END RSA PRIVATE KEY-----\n`,
+    }),
+    // NGF's mTLS certificates (components/gatewayCertificates.ts).
+    "tls:index/selfSignedCert:SelfSignedCert": (a) => ({
+      certPem: `-----BEGIN CERTIFICATE-----\n${a.name}\n-----END CERTIFICATE-----\n`,
+    }),
+    "tls:index/certRequest:CertRequest": (a) => ({
+      certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${a.name}\n-----END CERTIFICATE REQUEST-----\n`,
+    }),
+    "tls:index/locallySignedCert:LocallySignedCert": (a) => ({
+      certPem: `-----BEGIN CERTIFICATE-----\n${a.name}\n-----END CERTIFICATE-----\n`,
     }),
     "azurestack:index/publicIp:PublicIp": () => ({
       ipAddress: "192.0.2.10",

@@ -67,6 +67,14 @@ export function describeStampProgram(
         `pulumi:providers:kubernetes ${stack}-cluster-k8s`,
         `tls:index/privateKey:PrivateKey ${stack}-cluster-node-ssh-key`,
         `tls:index/privateKey:PrivateKey ${stack}-helper-ssh-key`,
+        // NGF's control plane <-> data plane mTLS (components/gatewayCertificates.ts).
+        `tls:index/privateKey:PrivateKey ${stack}-ingress-certs-ca-key`,
+        `tls:index/selfSignedCert:SelfSignedCert ${stack}-ingress-certs-ca`,
+        ...["server", "agent"].flatMap((id) => [
+          `tls:index/privateKey:PrivateKey ${stack}-ingress-certs-${id}-key`,
+          `tls:index/certRequest:CertRequest ${stack}-ingress-certs-${id}-csr`,
+          `tls:index/locallySignedCert:LocallySignedCert ${stack}-ingress-certs-${id}`,
+        ]),
       ].sort(),
     );
   });
