@@ -93,7 +93,7 @@ describe("diff refuses what no action carries out, before anything runs", () => 
     [
       "cluster.networkPolicy",
       { cluster: { networkPlugin: "azure", networkPolicy: "azure" } },
-      /cluster\.networkPolicy: \(unset\) -> "azure" cannot change in place/,
+      /cluster\.networkPolicy: "calico" -> "azure" cannot change in place/,
     ],
     [
       "cluster.adminUsername",
