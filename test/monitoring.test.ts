@@ -147,7 +147,7 @@ describe("Fluent Bit pipeline", () => {
       [
         "[SERVICE]",
         "    Daemon Off",
-        "    Flush 1",
+        "    Flush 5",
         "    Log_Level info",
         "    HTTP_Server On",
         "    HTTP_Listen ${POD_IP}",
