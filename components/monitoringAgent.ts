@@ -87,8 +87,10 @@ interface Agent {
 }
 
 /**
- * fluentBit mode: its namespace, the Secret with the publishing identity's client secret, and the
- * Fluent Bit chart posting to the Logs Ingestion endpoint and rule of the global stack.
+ * fluentBit mode: its namespace with NetworkPolicies denying all ingress, the Secret with the
+ * publishing identity's client secret, and the Fluent Bit chart posting to the Logs Ingestion
+ * endpoint and rule of the global stack. The pods carry a digest of the client secret, so a new
+ * secret rolls them.
  */
 function fluentBitAgent(
   parent: pulumi.Resource,
@@ -109,12 +111,30 @@ function fluentBitAgent(
       metadata: {
         name: m.CREDENTIALS_SECRET.name,
         namespace: ns,
-        labels: { "app.kubernetes.io/part-of": "monitoring", "ash-ha-kubernetes/stamp": stamp },
+        labels: { "app.kubernetes.io/part-of": "monitoring", [m.STAMP_LABEL]: stamp },
       },
       type: "Opaque",
       stringData: { [m.CREDENTIALS_SECRET.key]: pulumi.secret(g.logsIngestionClientSecret) },
     },
     { parent, dependsOn: [namespace] },
+  );
+  for (const policy of m.networkPolicies()) {
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-${policy.name}`,
+      {
+        metadata: {
+          name: policy.name,
+          namespace: ns,
+          labels: { "app.kubernetes.io/part-of": "monitoring", [m.STAMP_LABEL]: stamp },
+        },
+        spec: policy.spec,
+      },
+      { parent, dependsOn: [namespace] },
+    );
+  }
+  // A one-way digest, not the secret: plain in the chart values on purpose (docs/monitoring.md).
+  const checksum = pulumi.unsecret(
+    pulumi.output(g.logsIngestionClientSecret).apply(m.credentialsChecksum),
   );
   const dest = pulumi
     .all([
@@ -141,7 +161,9 @@ function fluentBitAgent(
       ),
       name: m.FLUENT_BIT_RELEASE,
       namespace: ns,
-      values: dest.apply((d) => m.fluentBitValues(monitoring, stamp, d)),
+      values: pulumi
+        .all([dest, checksum])
+        .apply(([d, sum]) => m.fluentBitValues(monitoring, stamp, d, sum)),
     },
     { parent, dependsOn: [namespace, credentials] },
   );

@@ -135,11 +135,21 @@ export const imageTag = z
 export const chartVersion = (example: string) =>
   z.string().regex(SEMVER, `must be an exact chart version such as ${example}`);
 
-/** Refuses a chart source that would not deploy exactly the pinned version (lib/helmChart.ts). */
+/**
+ * Refuses a chart source that would not deploy exactly the pinned version (lib/helmChart.ts). With
+ * a default archive source, a version that does not match it is reported on `chartVersion`.
+ */
 export const checkChartPin =
-  (name: string) => (c: { chart: string; chartVersion: string }, ctx: z.RefinementCtx) => {
+  (name: string, byDefault?: { source: string; repository: string }) =>
+  (c: { chart: string; chartVersion: string }, ctx: z.RefinementCtx) => {
     const problem = chartPinProblem(name, c.chart, c.chartVersion);
-    if (problem) ctx.addIssue({ code: "custom", path: ["chart"], message: problem });
+    if (problem && c.chart === byDefault?.source) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["chartVersion"],
+        message: `does not match the default chart archive "${byDefault.source}"; set chart as well, to the archive of that version or to the repository ${byDefault.repository}`,
+      });
+    } else if (problem) ctx.addIssue({ code: "custom", path: ["chart"], message: problem });
   };
 
 /** An expected status code range such as "200-299": first code not above the last. */

@@ -138,7 +138,7 @@ export const monitoringSchema = z
     /** azuremonitor-containers chart and the ama-logs image tag. */
     containerInsights: z
       .strictObject({
-        /** Chart source. Defaults to the chart repository https://microsoft.github.io/charts/repo. */
+        /** Chart source. Defaults to the 3.1.27 archive under https://microsoft.github.io/charts/repo (docs/monitoring.md). */
         chart: nonEmpty.default(CONTAINER_INSIGHTS_CHART.source),
         /** Exact chart version. Defaults to 3.1.27. */
         chartVersion: chartVersion(CONTAINER_INSIGHTS_CHART.version).default(
@@ -147,7 +147,7 @@ export const monitoringSchema = z
         /** ama-logs image tag (the chart's amalogs.image.tag). Defaults to 3.1.27. */
         imageTag: imageTag.default(CONTAINER_INSIGHTS_CHART.imageTag),
       })
-      .superRefine(checkChartPin(CONTAINER_INSIGHTS_CHART.name))
+      .superRefine(checkChartPin(CONTAINER_INSIGHTS_CHART.name, CONTAINER_INSIGHTS_CHART))
       .prefault({}),
   })
   .superRefine(superRefinement(FLUENT_BIT_DOMAIN))

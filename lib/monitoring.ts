@@ -10,7 +10,9 @@
  *   Microsoft retired Helm-based onboarding on 2025-10-01; kept for stamps that still rely on it.
  * - `none`: nothing is deployed.
  */
+import { createHash } from "node:crypto";
 import type { MonitoringConfig } from "../config/inCluster";
+import { FLUENT_BIT_BATCHING as B } from "./fluentBitLimits";
 import { mirroredRepository } from "./helmChart";
 
 /** Upstream image repositories (tags come from config). */
@@ -34,6 +36,21 @@ export const CREDENTIALS_SECRET = {
 
 /** The environment variable the Fluent Bit config reads the client secret from. */
 export const CLIENT_SECRET_ENV = "AZ_CLIENT_SECRET";
+
+/** The environment variable holding the pod's IP (downward API): the HTTP server listens there. */
+export const POD_IP_ENV = "POD_IP";
+
+/** Port of Fluent Bit's HTTP server (health, metrics): the chart's `metricsPort` and probes' `http`. */
+export const HTTP_PORT = 2020;
+
+/** The stamp label on the agent's objects and pods. */
+export const STAMP_LABEL = "ash-ha-kubernetes/stamp";
+
+/**
+ * Pod annotation that changes with the client secret, so a new secret rolls the pods (the chart's
+ * own `checksum/config` covers the configuration, not the Secret it reads).
+ */
+export const CREDENTIALS_CHECKSUM_ANNOTATION = "checksum/logs-ingestion-credentials";
 
 /** Requests and limits of the agents' containers. */
 export const RESOURCES = {
@@ -121,7 +138,11 @@ const section = (name: string, entries: [string, string | number][]) =>
  * tail every container log on the node, add Kubernetes metadata, flatten it into the columns of
  * `LOG_RECORD_COLUMNS`, and post to the Logs Ingestion API. The client secret is not in it: the
  * output reads `${AZ_CLIENT_SECRET}`, an environment variable set from a Kubernetes Secret.
- * Records are buffered on the node's disk, so an Azure outage delays logs instead of losing them.
+ * Records are buffered in memory up to `Mem_Buf_Limit`, which keeps every request under the API's
+ * 1 MB (lib/fluentBitLimits.ts); past it, reading pauses and the backlog waits in the container
+ * log files on the node's disk. A failing request is retried `Retry_Limit` times, then dropped and
+ * counted (`fluentbit_output_dropped_records_total`). The HTTP server (health for the chart's
+ * probes, metrics) listens on the pod IP only.
  */
 export function fluentBitPipeline(
   stamp: string,
@@ -130,15 +151,16 @@ export function fluentBitPipeline(
 ) {
   const service = section("SERVICE", [
     ["Daemon", "Off"],
-    ["Flush", 5],
+    ["Flush", B.flushSeconds],
     ["Log_Level", "info"],
     ["HTTP_Server", "On"],
-    ["HTTP_Listen", "0.0.0.0"],
-    ["HTTP_Port", 2020],
+    ["HTTP_Listen", `\${${POD_IP_ENV}}`],
+    ["HTTP_Port", HTTP_PORT],
     ["Health_Check", "On"],
-    ["storage.path", "/var/log/fluent-bit/storage/"],
-    ["storage.sync", "normal"],
-    ["storage.backlog.mem_limit", "16M"],
+    ["scheduler.base", B.schedulerBaseSeconds],
+    ["scheduler.cap", B.schedulerCapSeconds],
+    ["multiline_buffer_limit", B.multilineBufferLimitBytes],
+    ["json.escape_unicode", "Off"],
   ]);
   const inputs = section("INPUT", [
     ["Name", "tail"],
@@ -147,10 +169,12 @@ export function fluentBitPipeline(
     ["Exclude_Path", `/var/log/containers/${FLUENT_BIT_RELEASE}-*_${namespace}_*.log`],
     ["multiline.parser", "docker, cri"],
     ["DB", "/var/log/fluent-bit/tail-containers.db"],
-    ["Mem_Buf_Limit", "32MB"],
+    ["Buffer_Chunk_Size", B.bufferChunkBytes],
+    ["Buffer_Max_Size", B.bufferMaxBytes],
     ["Skip_Long_Lines", "On"],
     ["Refresh_Interval", 10],
-    ["storage.type", "filesystem"],
+    ["storage.type", "memory"],
+    ["Mem_Buf_Limit", B.memBufLimitBytes],
   ]);
   const filters = [
     section("FILTER", [
@@ -196,19 +220,19 @@ export function fluentBitPipeline(
     ["time_generated", "true"],
     ["time_key", "TimeGenerated"],
     ["compress", "true"],
-    ["Retry_Limit", "no_limits"],
-    ["storage.total_limit_size", "1G"],
+    ["Retry_Limit", B.retryLimit],
   ]);
   return { service, inputs, filters, outputs };
 }
 
-/** Container environment of Fluent Bit: the client secret by reference, and the proxy. */
+/** Container environment of Fluent Bit: the client secret by reference, the pod IP, the proxy. */
 export function fluentBitEnv(proxy?: string) {
   const env: Record<string, unknown>[] = [
     {
       name: CLIENT_SECRET_ENV,
       valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET.name, key: CREDENTIALS_SECRET.key } },
     },
+    { name: POD_IP_ENV, valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
   ];
   if (proxy) {
     // Fluent Bit tunnels HTTP and HTTPS through HTTP_PROXY (CONNECT); HTTPS_PROXY is for tools.
@@ -221,11 +245,16 @@ export function fluentBitEnv(proxy?: string) {
   return env;
 }
 
-/** Helm values of the fluent/fluent-bit chart. No secret value is in them. */
+/**
+ * Helm values of the fluent/fluent-bit chart. No secret value is in them.
+ * @param credentialsChecksum digest of the client secret (`credentialsChecksum`): a pod annotation,
+ *   so a new secret rolls the pods; unset, no annotation (the `render` preview).
+ */
 export function fluentBitValues(
   monitoring: Pick<MonitoringConfig, "fluentBit" | "imageRegistry" | "proxy">,
   stamp: string,
   dest: LogsIngestion,
+  credentialsChecksum?: string,
 ) {
   return {
     kind: "DaemonSet",
@@ -239,8 +268,29 @@ export function fluentBitValues(
     // Collect from every node, control plane included.
     tolerations: [{ operator: "Exists", effect: "NoSchedule" }],
     config: fluentBitPipeline(stamp, dest),
-    labels: { "ash-ha-kubernetes/stamp": stamp },
+    // The chart's checksum/config annotation (fluent-bit 0.57.9 templates/daemonset.yaml) is only
+    // rendered without hot reload: keep it off so a config change rolls the pods.
+    hotReload: { enabled: false },
+    // The port the chart's probes (`http`) and Service use: the one the HTTP server listens on.
+    metricsPort: HTTP_PORT,
+    // `labels` only reach the DaemonSet object; `podLabels` reach the pods (and their logs).
+    labels: { [STAMP_LABEL]: stamp },
+    podLabels: { [STAMP_LABEL]: stamp },
+    ...(credentialsChecksum
+      ? { podAnnotations: { [CREDENTIALS_CHECKSUM_ANNOTATION]: credentialsChecksum } }
+      : {}),
   };
+}
+
+/**
+ * The digest that `CREDENTIALS_CHECKSUM_ANNOTATION` carries: SHA-256 over a fixed label and the
+ * client secret, hex. A one-way digest of a random Entra secret: it shows that the secret changed,
+ * not what it is.
+ */
+export function credentialsChecksum(clientSecret: string): string {
+  return createHash("sha256")
+    .update(`ash-ha-kubernetes/fluent-bit-client-secret\n${clientSecret}`)
+    .digest("hex");
 }
 
 /** The workspace destination of the containerInsights mode. */
@@ -287,8 +337,24 @@ export function namespaceLabels(stamp: string): Record<string, string> {
   return {
     "pod-security.kubernetes.io/enforce": "privileged",
     "app.kubernetes.io/part-of": "monitoring",
-    "ash-ha-kubernetes/stamp": stamp,
+    [STAMP_LABEL]: stamp,
   };
+}
+
+/** A NetworkPolicy of the monitoring namespace, named. */
+export interface MonitoringPolicy {
+  name: string;
+  spec: { podSelector: Record<string, unknown>; policyTypes: string[]; [field: string]: unknown };
+}
+
+/**
+ * NetworkPolicies of the Fluent Bit namespace: deny all ingress to every pod in it. Nothing in the
+ * cluster needs to reach Fluent Bit: it only sends. Its HTTP server (port `HTTP_PORT`) still
+ * answers the kubelet's probes, because NetworkPolicy always allows traffic from the pod's own
+ * node. Egress is not restricted (Azure endpoints and the proxy have no stable in-cluster address).
+ */
+export function networkPolicies(): MonitoringPolicy[] {
+  return [{ name: "default-deny-ingress", spec: { podSelector: {}, policyTypes: ["Ingress"] } }];
 }
 
 /** What the agent ships where, in one sentence (the component's `destination` output). */

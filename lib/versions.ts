@@ -60,14 +60,22 @@ export const FLUENT_BIT_CHART = {
 } as const;
 
 /**
- * azuremonitor-containers 3.1.27, the newest 3.1.x we found in the chart repository's index; its
- * values pin the ama-logs image to the same tag.
+ * azuremonitor-containers 3.1.27; its values pin the ama-logs image to the same tag. The default
+ * source is the chart archive itself, not the repository URL: Microsoft publishes the archive at
+ * `<repo>/azuremonitor-containers/azuremonitor-containers-<version>.tgz` (the `urls` of the
+ * microsoft/charts `repo/index.yaml` entries), and a repository source only finds versions the
+ * top-level index lists. docs/monitoring.md says what was and was not verified.
  */
+const CI_REPOSITORY = "https://microsoft.github.io/charts/repo";
+const CI_VERSION = "3.1.27";
 export const CONTAINER_INSIGHTS_CHART = {
   name: "azuremonitor-containers",
-  source: "https://microsoft.github.io/charts/repo",
-  version: "3.1.27",
-  imageTag: "3.1.27",
+  /** The chart repository (its top-level index.yaml lists the versions it knows). */
+  repository: CI_REPOSITORY,
+  /** The archive `helm pull` of this exact version fetches. */
+  source: `${CI_REPOSITORY}/azuremonitor-containers/azuremonitor-containers-${CI_VERSION}.tgz`,
+  version: CI_VERSION,
+  imageTag: CI_VERSION,
 } as const;
 
 /** Default images of the ratings app (`app.apiImage`, `app.webImage`, `app.mongoImage`). */

@@ -35,7 +35,8 @@ describe("config", () => {
         imageTag: "5.0.9",
       },
       containerInsights: {
-        chart: "https://microsoft.github.io/charts/repo",
+        chart:
+          "https://microsoft.github.io/charts/repo/azuremonitor-containers/azuremonitor-containers-3.1.27.tgz",
         chartVersion: "3.1.27",
         imageTag: "3.1.27",
       },
@@ -64,6 +65,11 @@ describe("config", () => {
       'monitoring.containerInsights.chart: "/mirror/azuremonitor-containers-3.1.26.tgz" must be the archive of the pinned chart version, named "azuremonitor-containers-3.1.27.tgz" (or set the chart version to the archive\'s)',
     ],
     [
+      // The default archive names its version: a new version needs a new source too.
+      { containerInsights: { chartVersion: "3.1.26" } },
+      'monitoring.containerInsights.chartVersion: "3.1.26" does not match the default chart archive "https://microsoft.github.io/charts/repo/azuremonitor-containers/azuremonitor-containers-3.1.27.tgz"; set chart as well, to the archive of that version or to the repository https://microsoft.github.io/charts/repo',
+    ],
+    [
       { fluentBit: { chart: "oci://registry.fabrikam.de/charts/fluentbit" } },
       'monitoring.fluentBit.chart: "oci://registry.fabrikam.de/charts/fluentbit" must end with the chart name "/fluent-bit"',
     ],
@@ -76,6 +82,16 @@ describe("config", () => {
     [{ proxy: "http://proxy.fabrikam.de:3128", imageRegistry: "registry.fabrikam.de" }],
     [{ fluentBit: { chart: "oci://registry.fabrikam.de/charts/fluent-bit" } }],
     [{ mode: "none" }],
+    [{ containerInsights: { chart: "https://microsoft.github.io/charts/repo" } }],
+    [
+      {
+        containerInsights: {
+          chart: "https://microsoft.github.io/charts/repo",
+          chartVersion: "3.1.26",
+          imageTag: "3.1.26",
+        },
+      },
+    ],
   ])("%j is accepted", (monitoring) => {
     expect(withMonitoring(monitoring).problems).toBeUndefined();
   });
@@ -99,22 +115,53 @@ describe("Fluent Bit pipeline", () => {
         "    time_generated true",
         "    time_key TimeGenerated",
         "    compress true",
-        "    Retry_Limit no_limits",
-        "    storage.total_limit_size 1G",
+        "    Retry_Limit 10",
         "",
       ].join("\n"),
     );
   });
 
-  test("tails every container log except its own, buffered on disk", () => {
-    expect(p.inputs).toContain("    Path /var/log/containers/*.log\n");
-    expect(p.inputs).toContain(
-      "    Exclude_Path /var/log/containers/fluent-bit-*_monitoring_*.log\n",
+  test("tails every container log except its own, in memory bounded by Mem_Buf_Limit", () => {
+    expect(p.inputs).toBe(
+      [
+        "[INPUT]",
+        "    Name tail",
+        "    Tag kube.*",
+        "    Path /var/log/containers/*.log",
+        "    Exclude_Path /var/log/containers/fluent-bit-*_monitoring_*.log",
+        "    multiline.parser docker, cri",
+        "    DB /var/log/fluent-bit/tail-containers.db",
+        "    Buffer_Chunk_Size 32768",
+        "    Buffer_Max_Size 32768",
+        "    Skip_Long_Lines On",
+        "    Refresh_Interval 10",
+        "    storage.type memory",
+        "    Mem_Buf_Limit 65536",
+        "",
+      ].join("\n"),
     );
-    expect(p.inputs).toContain("    multiline.parser docker, cri\n");
-    expect(p.inputs).toContain("    storage.type filesystem\n");
-    expect(p.service).toContain("    storage.path /var/log/fluent-bit/storage/\n");
-    expect(p.service).toContain("    Health_Check On\n");
+  });
+
+  test("service: HTTP server on the pod IP only, retry backoff, multiline cut, UTF-8 kept as is", () => {
+    expect(p.service).toBe(
+      [
+        "[SERVICE]",
+        "    Daemon Off",
+        "    Flush 5",
+        "    Log_Level info",
+        "    HTTP_Server On",
+        "    HTTP_Listen ${POD_IP}",
+        "    HTTP_Port 2020",
+        "    Health_Check On",
+        "    scheduler.base 5",
+        "    scheduler.cap 300",
+        "    multiline_buffer_limit 32768",
+        "    json.escape_unicode Off",
+        "",
+      ].join("\n"),
+    );
+    expect(p.service).not.toContain("0.0.0.0");
+    expect(p.service).not.toContain("storage.");
   });
 
   test("records carry Kubernetes metadata, flattened to exactly the declared columns", () => {
@@ -158,14 +205,47 @@ describe("Fluent Bit values", () => {
         name: "AZ_CLIENT_SECRET",
         valueFrom: { secretKeyRef: { name: "fluent-bit-logs-ingestion", key: "client-secret" } },
       },
+      { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
       { name: "HTTP_PROXY", value: "http://proxy.fabrikam.de:3128" },
       { name: "HTTPS_PROXY", value: "http://proxy.fabrikam.de:3128" },
       { name: "NO_PROXY", value: "127.0.0.1,localhost,kubernetes.default.svc,.svc,.cluster.local" },
     ]);
   });
 
-  test("no proxy: only the secret reference", () => {
-    expect(m.fluentBitValues(defaults, "seattle", dest).env).toHaveLength(1);
+  test("no proxy: only the secret reference and the pod IP", () => {
+    expect(m.fluentBitValues(defaults, "seattle", dest).env.map((e) => e.name)).toEqual([
+      "AZ_CLIENT_SECRET",
+      "POD_IP",
+    ]);
+  });
+
+  test("the stamp label is on the pods (podLabels) as well as on the DaemonSet (labels)", () => {
+    const v = m.fluentBitValues(defaults, "munich", dest);
+    expect(v.podLabels).toEqual({ "ash-ha-kubernetes/stamp": "munich" });
+    expect(v.labels).toEqual({ "ash-ha-kubernetes/stamp": "munich" });
+  });
+
+  test("config changes roll the pods: hot reload off keeps the chart's checksum/config", () => {
+    const v = m.fluentBitValues(defaults, "seattle", dest);
+    expect(v.hotReload).toEqual({ enabled: false });
+    expect("existingConfigMap" in v).toBe(false);
+  });
+
+  test("the chart's probes and Service use the port the HTTP server listens on", () => {
+    const v = m.fluentBitValues(defaults, "seattle", dest);
+    expect(v.metricsPort).toBe(2020);
+    expect(v.config.service).toContain(`    HTTP_Port ${v.metricsPort}\n`);
+  });
+
+  test("a client secret digest becomes a pod annotation; none without one", () => {
+    const sum = m.credentialsChecksum("rotated-secret");
+    // Known answer from coreutils: printf '...\nrotated-secret' | sha256sum
+    expect(sum).toBe("7cfc4219c86ec999b62be00e5d907d3504172ccad9c39b7ed619039dc3970bf6");
+    expect(m.fluentBitValues(defaults, "seattle", dest, sum).podAnnotations).toEqual({
+      "checksum/logs-ingestion-credentials": sum,
+    });
+    expect("podAnnotations" in m.fluentBitValues(defaults, "seattle", dest)).toBe(false);
+    expect(m.credentialsChecksum("rotated-secret!")).not.toBe(sum);
   });
 
   test.each([
@@ -223,6 +303,14 @@ describe("Container Insights values", () => {
       workspaceKey: "k",
     });
     expect("proxy" in v.amalogs).toBe(false);
+  });
+});
+
+describe("network policies", () => {
+  test("every pod of the namespace: all ingress denied, no rule lets anything in", () => {
+    expect(m.networkPolicies()).toEqual([
+      { name: "default-deny-ingress", spec: { podSelector: {}, policyTypes: ["Ingress"] } },
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@ const recorded: Recorded[] = installMocks();
 import * as k8s from "@pulumi/kubernetes";
 import type { MonitoringConfig } from "../config";
 import { MonitoringAgent, MonitoringDestination } from "../components/monitoringAgent";
+import { CONTAINER_INSIGHTS_CHART } from "../lib/versions";
 
 const CLIENT_SECRET = "client-secret-value-never-in-values";
 const SHARED_KEY = "shared-key-value-never-plain";
@@ -33,7 +34,7 @@ const base: MonitoringConfig = {
     imageTag: "5.0.9",
   },
   containerInsights: {
-    chart: "https://microsoft.github.io/charts/repo",
+    chart: CONTAINER_INSIGHTS_CHART.source,
     chartVersion: "3.1.27",
     imageTag: "3.1.27",
   },
@@ -48,6 +49,7 @@ const spy = (a: pulumi.ResourceTransformationArgs) => {
 };
 
 let fluent: MonitoringAgent;
+let rotated: MonitoringAgent;
 let insights: MonitoringAgent;
 let none: MonitoringAgent;
 
@@ -87,6 +89,15 @@ beforeAll(async () => {
   const provider = new k8s.Provider("test", { kubeconfig: "{}" });
   const opts = { providers: { kubernetes: provider }, transformations: [spy] };
   fluent = new MonitoringAgent("fb", { monitoring: base, stamp: "seattle", global }, opts);
+  rotated = new MonitoringAgent(
+    "fb2",
+    {
+      monitoring: base,
+      stamp: "seattle",
+      global: { ...global, logsIngestionClientSecret: pulumi.output("rotated-secret") },
+    },
+    opts,
+  );
   insights = new MonitoringAgent(
     "ci",
     {
@@ -97,17 +108,17 @@ beforeAll(async () => {
     opts,
   );
   none = new MonitoringAgent("off", { monitoring: { ...base, mode: "none" }, stamp: "x" }, opts);
-  await Promise.all([fluent, insights, none].map((c) => resolve(c.destination)));
+  await Promise.all([fluent, rotated, insights, none].map((c) => resolve(c.destination)));
   await settle();
 });
 
 describe("fluentBit", () => {
-  test("namespace, credentials Secret, pinned fluent-bit chart", () => {
-    expect(children("fb")).toEqual([
-      "ash-ha-kubernetes:monitoring:MonitoringAgent fb",
+  test("namespace, network policy, credentials Secret, pinned fluent-bit chart", () => {
+    expect(children("fb-")).toEqual([
       "kubernetes:core/v1:Namespace fb-ns",
       "kubernetes:core/v1:Secret fb-logs-ingestion",
       "kubernetes:helm.sh/v4:Chart fb-fluent-bit",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy fb-default-deny-ingress",
     ]);
     const chart = inputs(one("kubernetes:helm.sh/v4:Chart", "fb-fluent-bit"));
     expect(chart.chart).toBe("fluent-bit");
@@ -147,12 +158,56 @@ describe("fluentBit", () => {
     const v = inputs(one("kubernetes:helm.sh/v4:Chart", "fb-fluent-bit")).values;
     expect(v.env.map((e: { name: string }) => e.name)).toEqual([
       "AZ_CLIENT_SECRET",
+      "POD_IP",
       "HTTP_PROXY",
       "HTTPS_PROXY",
       "NO_PROXY",
     ]);
     expect(v.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
     expect(v.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+  });
+
+  test("pods: the stamp label, the HTTP server on the pod IP, the secret's digest", () => {
+    const v = chartValues("fb-fluent-bit");
+    expect(v.podLabels).toEqual({ "ash-ha-kubernetes/stamp": "seattle" });
+    expect(v.config.service).toContain("    HTTP_Listen ${POD_IP}\n");
+    expect(v.env).toContainEqual({
+      name: "POD_IP",
+      valueFrom: { fieldRef: { fieldPath: "status.podIP" } },
+    });
+    // printf 'ash-ha-kubernetes/fluent-bit-client-secret\nclient-secret-value-never-in-values' | sha256sum
+    expect(v.podAnnotations).toEqual({
+      "checksum/logs-ingestion-credentials":
+        "d7c599af53fd9a85b3023443a37f5407b358bc48c8b22fbe26143b01ef2022b3",
+    });
+  });
+
+  test("the digest is plain (not a secret) and a new client secret changes only it", () => {
+    const values = inputs(one("kubernetes:helm.sh/v4:Chart", "fb-fluent-bit")).values;
+    expect(atPath(values, ["podAnnotations"]).secret).toBe(false);
+    const before = chartValues("fb-fluent-bit");
+    const after = chartValues("fb2-fluent-bit");
+    expect(after.podAnnotations["checksum/logs-ingestion-credentials"]).toBe(
+      "7cfc4219c86ec999b62be00e5d907d3504172ccad9c39b7ed619039dc3970bf6",
+    );
+    expect({ ...after, podAnnotations: undefined }).toEqual({
+      ...before,
+      podAnnotations: undefined,
+    });
+  });
+
+  test("the namespace denies all ingress; the policy waits for the namespace", () => {
+    const policy = inputs(
+      one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "fb-default-deny-ingress"),
+    );
+    expect(policy.metadata).toEqual({
+      name: "default-deny-ingress",
+      namespace: "monitoring",
+      labels: { "app.kubernetes.io/part-of": "monitoring", "ash-ha-kubernetes/stamp": "seattle" },
+    });
+    expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
+    const by = (name: string) => declared.find((d) => d.name === name)!;
+    expect(by("fb-default-deny-ingress").opts.dependsOn).toEqual([by("fb-ns").resource]);
   });
 
   test("the chart waits for its namespace and the credentials Secret", () => {
@@ -173,15 +228,17 @@ describe("fluentBit", () => {
 });
 
 describe("containerInsights", () => {
-  test("one pinned azuremonitor-containers chart in kube-system", () => {
+  test("one pinned azuremonitor-containers chart in kube-system, from its archive URL", () => {
     expect(children("ci")).toEqual([
       "ash-ha-kubernetes:monitoring:MonitoringAgent ci",
       "kubernetes:helm.sh/v4:Chart ci-container-insights",
     ]);
     const chart = inputs(one("kubernetes:helm.sh/v4:Chart", "ci-container-insights"));
-    expect(chart.chart).toBe("azuremonitor-containers");
-    expect(chart.version).toBe("3.1.27");
-    expect(chart.repositoryOpts).toEqual({ repo: "https://microsoft.github.io/charts/repo" });
+    expect(chart.chart).toBe(
+      "https://microsoft.github.io/charts/repo/azuremonitor-containers/azuremonitor-containers-3.1.27.tgz",
+    );
+    expect(chart.version).toBeUndefined();
+    expect(chart.repositoryOpts).toBeUndefined();
     expect(chart.namespace).toBe("kube-system");
     expect(chartValues("ci-container-insights").amalogs.image.tag).toBe("3.1.27");
   });
