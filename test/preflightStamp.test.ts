@@ -10,9 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { StampConfig } from "../config";
 import { NODE_IMAGES, SUPPORTED_KUBERNETES_VERSIONS } from "../lib/versions";
-import { FINGERPRINTS_OUTPUT, stampPreflight } from "../stacks/preflight";
+import { FINGERPRINTS_OUTPUT, fingerprintsOutput, stampPreflight } from "../stacks/preflight";
 import { ashProvider } from "../stacks/stamp";
-import { installMocks, Recorded } from "./mocks";
+import { installMocks, Recorded, resolve } from "./mocks";
 import { stampConfig } from "./stampConfigs";
 
 const TODAY = new Date("2026-11-28T08:00:00Z");
@@ -266,4 +266,13 @@ test("several failures are reported together", async () => {
   await expect(run(config({ servicePrincipalSecretExpiresOn: "2026-11-25" }))).rejects.toThrow(
     /^Pre-flight checks failed for stack "seattle" \(4\).*\n {2}- \[images\] helperVm\.image.*\n {2}- \[images\] cluster\.kubernetesVersion.*\n {2}- \[publicIps\] .*\n {2}- \[secretExpiry\] servicePrincipalSecretExpiresOn: 2026-11-25 was 3 day\(s\) ago/,
   );
+});
+
+test("a deployment records each secret's SHA-256 (never the secret) as a secret output", async () => {
+  const out = fingerprintsOutput({ servicePrincipalSecret: base.servicePrincipalSecret });
+  expect(await resolve(out)).toEqual({
+    value: { servicePrincipalSecret: sha(SP_SECRET) },
+    secret: true,
+  });
+  expect(JSON.stringify((await resolve(out)).value)).not.toContain(SP_SECRET);
 });
