@@ -1,6 +1,6 @@
 /**
- * Entry point: validates the stack's configuration before any resource is registered, then builds
- * the stack of that kind (stamp, global or local). Every resource gets an explicit provider.
+ * Entry point: validates the stack's configuration and runs the pre-flight checks
+ * (stacks/preflight.ts) before any resource is registered, then builds the stack of that kind (stamp, global or local). Every resource gets an explicit provider.
  *
  * Where things live, by kind of code:
  * - `config/`: the typed, validated configuration (pure);
@@ -17,7 +17,8 @@ import { globalStack } from "./stacks/global";
 import { localStack } from "./stacks/local";
 import { stampStack } from "./stacks/stamp";
 
-function main(): Record<string, unknown> {
+/** The stack's outputs; a promise, because the pre-flight checks read the stamp before anything is registered. */
+async function main(): Promise<Record<string, unknown>> {
   const { config } = loadConfig();
   switch (config.kind) {
     case "local":

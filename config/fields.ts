@@ -6,6 +6,7 @@ import { z } from "zod";
 import { allowListProblems } from "../lib/allowList";
 import { chartPinProblem } from "../lib/helmChart";
 import { pemProblem } from "../lib/pem";
+import { isCalendarDate, type PreflightCheck } from "../lib/preflight";
 import { isSafeUrl, URL_CHARACTERS, URL_CHARACTERS_TEXT, VERSION } from "../lib/shell";
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -160,3 +161,22 @@ export const statusRange = z
     const [min, max] = r.split("-").map(Number);
     return min <= max;
   }, "must not start above its end (e.g. 200-299)");
+
+/** A client secret's expiry date, YYYY-MM-DD (lib/preflight.ts warns and fails before it). */
+export const expiryDate = z
+  .string()
+  .refine(
+    isCalendarDate,
+    "must be the secret's expiry date as YYYY-MM-DD (the Expires column of the app registration's Certificates & secrets)",
+  );
+
+/** `preflight`: which pre-flight checks only warn on this stack (labs), of those the kind runs. */
+export const preflightSchema = (checks: readonly [PreflightCheck, ...PreflightCheck[]]) =>
+  z
+    .strictObject({
+      /** Checks whose failures only warn on this stack. Defaults to none. */
+      warnOnly: z
+        .array(z.enum(checks, { message: `must be one of ${checks.join(", ")}` }))
+        .default([]),
+    })
+    .prefault({});

@@ -3,7 +3,7 @@
  * ingestion identity) and its type. Pure.
  */
 import { z } from "zod";
-import { FQDN, LOCATION, statusRange, uuid } from "./fields";
+import { expiryDate, FQDN, LOCATION, preflightSchema, statusRange, uuid } from "./fields";
 import {
   PROBE_TIMEOUT,
   refinement,
@@ -137,6 +137,10 @@ export const globalSchema = z.strictObject({
     /** Object id of the app's service principal (Enterprise applications), not of the app registration. */
     servicePrincipalObjectId: uuid,
   }),
+  /** Expiry date (YYYY-MM-DD) of `logsIngestionClientSecret`; the preview warns from 30 days before, fails from 7. */
+  logsIngestionClientSecretExpiresOn: expiryDate,
+  /** Pre-flight checks that only warn on this stack (labs): secretExpiry. */
+  preflight: preflightSchema(["secretExpiry"]),
 });
 
 export type GlobalConfig = z.infer<typeof globalSchema> & {

@@ -2,7 +2,7 @@
  * The local stack's schema: the kubeconfig to deploy into, the stand-in stamp name and the app. Pure.
  */
 import { z } from "zod";
-import { nonEmpty, STAMP_NAME } from "./fields";
+import { expiryDate, nonEmpty, preflightSchema, STAMP_NAME } from "./fields";
 import { appSchema } from "./inCluster";
 
 export const localSchema = z.strictObject({
@@ -16,6 +16,13 @@ export const localSchema = z.strictObject({
     })
     .prefault({}),
   app: appSchema,
+  /**
+   * Optional stand-in for a stamp's secret expiry date (YYYY-MM-DD), to rehearse the expiry check
+   * of previews and of the fleet drift run on a local stack. No secret goes with it.
+   */
+  servicePrincipalSecretExpiresOn: expiryDate.optional(),
+  /** Pre-flight checks that only warn on this stack: secretExpiry. */
+  preflight: preflightSchema(["secretExpiry"]),
 });
 
 export type LocalConfig = z.infer<typeof localSchema> & { stack: string };

@@ -5,6 +5,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 import { helperDnsLabel } from "../lib/names";
+import { DEFAULT_PUBLIC_IP_LIMIT, PREFLIGHT_CHECKS } from "../lib/preflight";
 import {
   AKS_ENGINE_VERSION,
   DEFAULT_KUBERNETES_VERSION,
@@ -16,12 +17,14 @@ import {
   certificatePem,
   DNS_LABEL,
   DNS_PREFIX,
+  expiryDate,
   FQDN,
   httpsUrl,
   LOCATION,
   nonEmpty,
   pinnedDownload,
   POOL_NAME,
+  preflightSchema,
   sshAllowList,
   uuid,
 } from "./fields";
@@ -60,6 +63,15 @@ const azureStackSchema = z.strictObject({
   disconnected: z.boolean().default(false),
   /** Extra PEM CA bundle for the helper VM to trust (public). Defaults to the stamp CA at /var/lib/waagent/Certificates.pem only. */
   caCertificatePem: certificatePem.optional(),
+  /**
+   * "Maximum public IPs" of the subscription's network quota on this stamp; the preview refuses a
+   * change that would need more. Defaults to 50, the Azure Stack Hub default quota.
+   */
+  publicIpLimit: z
+    .number()
+    .int()
+    .min(1, "must be at least 1 (the subscription's network quota)")
+    .default(DEFAULT_PUBLIC_IP_LIMIT),
 });
 
 const poolSchema = z.strictObject({
@@ -181,6 +193,10 @@ export const stampSchema = z.strictObject({
   ingress: ingressSchema,
   monitoring: monitoringSchema,
   app: appSchema,
+  /** Expiry date (YYYY-MM-DD) of `servicePrincipalSecret`; the preview warns from 30 days before, fails from 7. */
+  servicePrincipalSecretExpiresOn: expiryDate,
+  /** Pre-flight checks that only warn on this stamp (labs): images, publicIps, secretExpiry. */
+  preflight: preflightSchema(PREFLIGHT_CHECKS),
 });
 
 export type StampSettings = z.infer<typeof stampSchema>;

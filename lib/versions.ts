@@ -98,3 +98,41 @@ export const HELPER_VM_IMAGE = {
   sku: "22_04-lts",
   version: "latest",
 } as const;
+
+/** A marketplace image as Azure addresses it: publisher, offer, SKU and version. */
+export interface MarketplaceImage {
+  publisher: string;
+  offer: string;
+  sku: string;
+  version: string;
+}
+
+/** aks-engine-azurestack v0.85.0's `AKSUbuntu2204OSImageConfig` (see `NODE_IMAGES`). */
+export const AKS_UBUNTU_2204_IMAGE: MarketplaceImage = {
+  publisher: "microsoft-aks",
+  offer: "aks",
+  sku: "aks-engine-azurestack-ubuntu-2204",
+  version: "2026.139.1",
+};
+
+/**
+ * The node image (masters and workers) aks-engine-azurestack v0.85.0 deploys for distro
+ * `aks-ubuntu-22.04` on Azure Stack Hub, for each supported Kubernetes version: the release has
+ * one Ubuntu 22.04 image for all of them. Where the facts come from (aks-engine-azurestack source,
+ * read at the v0.85.0 release commit dd55fe3e4 "release: v0.85.0 CHANGELOG", 2026-05-27):
+ * - `pkg/api/azenvtypes.go`, `AKSUbuntu2204OSImageConfig`: publisher microsoft-aks, offer aks,
+ *   SKU aks-engine-azurestack-ubuntu-2204, version 2026.139.1 (set by #391 "update golang and image
+ *   versions"); `pkg/api/const.go` maps distro "aks-ubuntu-22.04" to it;
+ * - `docs/topics/azure-stack.md`, release table row v0.85.0: "AKS Base Ubuntu 22.04-LTS Image Distro
+ *   (2026.139.1)" for Kubernetes 1.33.10, 1.34.4 and 1.35.0;
+ * - `releases/CHANGELOG-v0.85.0.md`: support for 1.33.10 (#384), 1.34.4 (#387), 1.35.0 (#386).
+ * The stand-in binary of the real-engine suite (Azure/aks-engine v0.79.0) is not the source of
+ * these values. test/versions.test.ts keeps one entry per supported version.
+ */
+export const NODE_IMAGES: Readonly<
+  Record<(typeof SUPPORTED_KUBERNETES_VERSIONS)[number], MarketplaceImage>
+> = {
+  "1.33.10": { ...AKS_UBUNTU_2204_IMAGE },
+  "1.34.4": { ...AKS_UBUNTU_2204_IMAGE },
+  "1.35.0": { ...AKS_UBUNTU_2204_IMAGE },
+};

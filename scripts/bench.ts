@@ -48,7 +48,7 @@ async function child(mode: string): Promise<void> {
     const { installMocks } = require("../test/mocks") as typeof import("../test/mocks");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { readStackFile } = require("../test/stackFiles") as typeof import("../test/stackFiles");
-    const { stampMockOutputs } =
+    const { stampMockInvokes, stampMockOutputs } =
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require("../test/stampMocks") as typeof import("../test/stampMocks");
     const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
@@ -57,9 +57,10 @@ async function child(mode: string): Promise<void> {
       secretKeys,
       stack: "seattle",
       outputs: stampMockOutputs("seattle"),
+      invokes: stampMockInvokes("seattle"),
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require("../index");
+    await require("../index");
     // Settled: no new registration for 150 ms (the mocks resolve everything in-process).
     let seen = -1;
     while (seen !== recorded.length) {

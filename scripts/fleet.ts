@@ -8,7 +8,9 @@
  * when nothing failed and nothing drifted.
  *
  * Drift is `pulumi refresh --preview-only --expect-no-changes`: a refresh that changes nothing in
- * the state and fails (exit 7) when the live resources differ from it.
+ * the state and fails (exit 7) when the live resources differ from it. The drift run also reports,
+ * as findings, every secret whose expiry date in the stack's config is within 30 days
+ * (lib/preflight.ts `expiringSecrets`); findings make the exit code 1 too.
  *
  * The backend and secrets come from the environment as for the CLI (PULUMI_BACKEND_URL or
  * `pulumi login`, PULUMI_CONFIG_PASSPHRASE, ARM_* / KUBECONFIG for the providers); the demo's
@@ -18,7 +20,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommandError, EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation";
+import { CommandError, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import {
   ChangeCounts,
   FleetArgs,
@@ -26,6 +28,7 @@ import {
   FleetRow,
   FleetStack,
   fleetExitCode,
+  formatFindings,
   formatMarkdown,
   formatText,
   hasDrift,
@@ -40,6 +43,7 @@ import { checkStackDir } from "./check-stacks";
 import { BackendChoice, chooseBackend } from "./lib/backend";
 import { backendFacts } from "./lib/backendFacts";
 import { deployableStacks, kindOf, projectName } from "./stacks";
+import { expiringSecrets, SECRET_EXPIRY_KEYS } from "../lib/preflight";
 
 const ROOT = path.resolve(__dirname, "..");
 const SUMMARY = path.join(ROOT, "out", "fleet-summary.md");
@@ -72,12 +76,29 @@ function chooseBackends(stacks: FleetStack[]): Map<string, BackendChoice> {
   return chosen;
 }
 
+/**
+ * The stack's secrets expiring within 30 days, from its config as the CLI reads it (only the plain
+ * date keys of its kind: no secret is decrypted).
+ */
+async function expiryFindings(stack: Stack, kind: string): Promise<string[]> {
+  const values: Record<string, string> = {};
+  for (const { key } of SECRET_EXPIRY_KEYS[kind] ?? []) {
+    try {
+      values[key] = (await stack.getConfig(`${projectName(ROOT)}:${key}`)).value;
+    } catch {
+      // not set (optional on local stacks)
+    }
+  }
+  return expiringSecrets(kind, values, new Date()).map((f) => `[${f.check}] ${f.message}`);
+}
+
 async function runOne(
   op: FleetOp,
   stackName: string,
   backend: BackendChoice,
   width: number,
   policyPacks: string[],
+  kind = "unknown",
 ): Promise<FleetRow> {
   const started = Date.now();
   const out = linePrefixer(`[${stackName.padEnd(width)}] `, (l) => process.stdout.write(`${l}\n`));
@@ -93,12 +114,14 @@ async function runOne(
     color: "never" as const,
     configFile: backend.configFile,
   };
+  let findings: string[] = [];
   const row = (extra: Partial<FleetRow>): FleetRow => ({
     stack: stackName,
     op,
     changes,
     durationMs: Date.now() - started,
     result: "ok",
+    ...(findings.length ? { findings } : {}),
     ...extra,
   });
   try {
@@ -116,6 +139,8 @@ async function runOne(
       changes = { ...(r.summary.resourceChanges ?? changes) };
       return row({ changes });
     }
+    findings = await expiryFindings(stack, kind);
+    for (const f of findings) err.push(`finding: ${f}\n`);
     const r = await stack.previewRefresh({ ...common, expectNoChanges: true });
     changes = { ...r.changeSummary };
     return row({ changes, drift: hasDrift(changes) });
@@ -160,6 +185,7 @@ async function main(): Promise<number> {
   // The policy pack gates preview and up, as in the pipelines (`--policy-pack policy`).
   const policyPacks = args.policy && fs.existsSync(POLICY) && args.op !== "drift" ? [POLICY] : [];
   const width = Math.max(...stacks.map((s) => s.stack.length));
+  const kinds = new Map(stacks.map((s) => [s.stack, s.kind]));
   process.stdout.write(
     `fleet ${args.op}: ${waves.map((w) => w.join(", ")).join(" -> ")} (concurrency ${args.concurrency}${policyPacks.length ? ", policy pack policy/" : ""})\n`,
   );
@@ -180,11 +206,16 @@ async function main(): Promise<number> {
     }
     rows.push(
       ...(await runPool(wave, args.concurrency, (s) =>
-        runOne(args.op, s, backends.get(s)!, width, policyPacks),
+        runOne(args.op, s, backends.get(s)!, width, policyPacks, kinds.get(s)),
       )),
     );
   }
-  process.stdout.write(`\n${formatText(rows)}${verdict(rows).replace(/\*\*/g, "")}\n`);
+  const findingLines = formatFindings(rows)
+    .map((l) => `finding ${l}\n`)
+    .join("");
+  process.stdout.write(
+    `\n${formatText(rows)}${findingLines}${verdict(rows).replace(/\*\*/g, "")}\n`,
+  );
   fs.mkdirSync(path.dirname(SUMMARY), { recursive: true });
   fs.writeFileSync(SUMMARY, formatMarkdown(rows, args.op));
   process.stdout.write(`summary written to ${path.relative(ROOT, SUMMARY)}\n`);

@@ -2,18 +2,28 @@
  * `npm run render -- [--out <dir>] <stack> [...]`: writes what a reviewer wants to diff in a pull
  * request to <dir>/<stack>/ (defaults to out/<stack>/ in the repository), with no cloud access and
  * no secret: the cluster definition (secrets replaced by a placeholder, the node SSH key by a
- * marker), the helper VM's cloud-init, the Helm values, and a summary of the Day-2 plan against the
- * previous render in that directory when there is one.
+ * marker), the helper VM's cloud-init, the Helm values, a summary of the Day-2 plan against the
+ * previous render in that directory when there is one, and the pre-flight checks it can compute
+ * offline (preflight.md: secret expiry; images and public IPs need the stamp).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, parseConfig, StampConfig } from "../config";
+import { Config, ConfigError, parseConfig, StampConfig } from "../config";
 import { type ApiModel, buildApiModel, redactApiModel, SECRET_PLACEHOLDER } from "../lib/apiModel";
 import { bootstrapSettings, renderCloudInit } from "../lib/cloudInit";
 import { clusterSpec, type ClusterSpec, describePlan, PlanRefusal } from "../lib/clusterPlan";
 import { planDefinitionChange, specOfApiModel } from "../lib/definitionChange";
 import { ngfValues } from "../lib/ingress";
+import {
+  applyWarnOnly,
+  DEFAULT_PUBLIC_IP_LIMIT,
+  Finding,
+  imageUrn,
+  SECRET_EXPIRY_KEYS,
+  secretExpiryFinding,
+} from "../lib/preflight";
+import { AKS_ENGINE_VERSION, NODE_IMAGES } from "../lib/versions";
 import { containerInsightsValues, fluentBitValues } from "../lib/monitoring";
 
 /** Values the global stack provides at deploy time, shown as markers in rendered Helm values. */
@@ -66,10 +76,48 @@ export function clusterSpecOfApiModel(model: ApiModel): ClusterSpec {
 }
 
 /**
+ * The pre-flight results `npm run render` can compute offline, as Markdown: secret expiry against
+ * `today` (rotation is unknown offline, so a failure here may still pass a preview that rotates
+ * the secret); the marketplace images and the public IP budget are listed as "needs the stamp".
+ */
+export function preflightReport(config: Config, today: Date): string {
+  const values = config as unknown as Record<string, unknown>;
+  const warnOnly = config.preflight.warnOnly;
+  const expiry: Finding[] = (SECRET_EXPIRY_KEYS[config.kind] ?? [])
+    .filter(({ key }) => typeof values[key] === "string")
+    .map(({ key, secretKey }) =>
+      secretExpiryFinding({ key, secretKey, expiresOn: values[key] as string }, today),
+    );
+  const line = (f: Finding) => `- ${f.severity.toUpperCase()} [${f.check}] ${f.message}`;
+  const lines = [
+    `# ${config.stack}: pre-flight checks computed offline on ${today.toISOString().slice(0, 10)}`,
+    "",
+    ...applyWarnOnly(expiry, warnOnly).map(line),
+  ];
+  if (expiry.length === 0) lines.push("- [secretExpiry] no expiry date in this stack's config");
+  if (config.kind === "stamp") {
+    const s = config as StampConfig;
+    const node = NODE_IMAGES[s.cluster.kubernetesVersion];
+    lines.push(
+      `- NEEDS THE STAMP [images] helperVm.image: ${imageUrn(s.helperVm.image)} (the helper VM's image)`,
+      `- NEEDS THE STAMP [images] cluster.kubernetesVersion: ${s.cluster.kubernetesVersion} needs ${imageUrn(node)} (aks-engine-azurestack ${AKS_ENGINE_VERSION}'s aks-ubuntu-22.04 node image)`,
+      `- NEEDS THE STAMP [publicIps] azureStack.publicIpLimit: ${s.azureStack.publicIpLimit}${s.azureStack.publicIpLimit === DEFAULT_PUBLIC_IP_LIMIT ? " (the default quota)" : ""}: the subscription's public IPs + up to 3 this stack adds (helper VM, cluster API load balancer, gateway load balancer)`,
+    );
+  }
+  if (warnOnly.length)
+    lines.push("", `Warn-only on this stack (preflight.warnOnly): ${warnOnly.join(", ")}.`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
  * Renders `stack` into `<outDir>/<stack>/` and returns the paths written. Throws ConfigError for
  * invalid config and Error for a missing stack file.
  */
-export function render(stack: string, outDir: string = DEFAULT_OUT_DIR): string[] {
+export function render(
+  stack: string,
+  outDir: string = DEFAULT_OUT_DIR,
+  today: Date = new Date(),
+): string[] {
   const { config: raw, secretKeys } = readStack(stack);
   const { config } = parseConfig(stack, raw, secretKeys);
   const dir = path.join(outDir, stack);
@@ -79,6 +127,7 @@ export function render(stack: string, outDir: string = DEFAULT_OUT_DIR): string[
     fs.writeFileSync(path.join(dir, name), text);
     written.push(path.join(dir, name));
   };
+  write("preflight.md", preflightReport(config, today));
   if (config.kind !== "stamp") {
     write(
       "README.txt",
@@ -179,7 +228,11 @@ export function main(args: string[]): number {
   let failed = 0;
   for (const stack of parsed.stacks) {
     try {
-      for (const file of render(stack, parsed.outDir)) console.log(`wrote ${shown(file)}`);
+      const written = render(stack, parsed.outDir);
+      for (const file of written) console.log(`wrote ${shown(file)}`);
+      // The offline pre-flight results, on the terminal too.
+      const report = written.find((f) => path.basename(f) === "preflight.md");
+      if (report) console.log(fs.readFileSync(report, "utf8"));
     } catch (e) {
       failed++;
       console.error(e instanceof ConfigError ? e.message : `${stack}: ${(e as Error).message}`);

@@ -5,13 +5,16 @@ import { TrafficManager } from "../components/trafficManager";
 import type { GlobalConfig } from "../config";
 import { globalResourceGroupName } from "../lib/names";
 import { exportGlobalOutputs } from "./globalOutputs";
+import { FINGERPRINTS_OUTPUT, fingerprintsOutput, globalPreflight } from "./preflight";
 
 /**
  * The `global` stack: public Azure, explicit provider (ambient pipeline credentials). It owns the
  * Traffic Manager profile (stamps register their own endpoints in it) and the Log Analytics side
  * of monitoring, and exports exactly the outputs contract of stacks/globalOutputs.ts.
  */
-export function globalStack(config: GlobalConfig) {
+export async function globalStack(config: GlobalConfig) {
+  // Pre-flight first: an expiring Logs Ingestion secret stops the preview before any resource.
+  await globalPreflight(config);
   const location = config.azure.location;
   const provider = new azure.Provider("global-azure", { location });
   const providers = { providers: { "azure-native": provider } };
@@ -55,6 +58,9 @@ export function globalStack(config: GlobalConfig) {
       logsIngestionTenantId: config.logsIngestion.tenantId,
       logsIngestionClientId: config.logsIngestion.clientId,
       logsIngestionClientSecret: pulumi.secret(config.logsIngestionClientSecret.reveal()),
+    }),
+    [FINGERPRINTS_OUTPUT]: fingerprintsOutput({
+      logsIngestionClientSecret: config.logsIngestionClientSecret,
     }),
   };
 }

@@ -10,13 +10,16 @@ import {
   retainsStatefulResources,
 } from "../lib/dataSafety";
 import { forceOwnership } from "../lib/fieldOwnership";
+import { localPreflight } from "./preflight";
 
 /**
  * The `local` stack: the in-cluster layer on a Kubernetes API reachable from this machine (the
  * local control plane of scripts/local-cluster.sh, or any cluster whose kubeconfig is configured).
  * No cloud and no internet chart: the ratings app with its autoscaler, budgets and policies.
  */
-export function localStack(config: LocalConfig) {
+export async function localStack(config: LocalConfig) {
+  // The stand-in secret expiry date, when set, is checked as a stamp's is.
+  await localPreflight(config);
   const kubeconfigPath = path.resolve(config.local.kubeconfigPath);
   if (!fs.existsSync(kubeconfigPath)) {
     throw new pulumi.RunError(

@@ -17,6 +17,7 @@ import {
 import { forceOwnership } from "../lib/fieldOwnership";
 import { helperNames } from "../lib/names";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
+import { FINGERPRINTS_OUTPUT, fingerprintsOutput, stampPreflight } from "./preflight";
 
 /** The explicit providers of a stamp: its ASH ARM endpoint, and public Azure for Traffic Manager. */
 export interface StampProviders {
@@ -25,23 +26,31 @@ export interface StampProviders {
 }
 
 /**
- * Builds a stamp's providers. The ASH provider authenticates with the stamp's service principal
- * (secret from config, kept secret in state); public Azure uses the ambient Azure credentials of the
- * pipeline (ARM_* environment or a managed identity), never the stamp's.
+ * The stamp's ASH provider: it authenticates with the stamp's service principal (secret from
+ * config, kept secret in state). The pre-flight checks read the stamp through it.
  */
-export function stampProviders(config: StampConfig): StampProviders {
+export function ashProvider(config: StampConfig): azurestack.Provider {
   const ash = config.azureStack;
-  return {
-    azurestack: new azurestack.Provider(`${config.name}-ash`, {
-      metadataHost: ash.metadataHost,
-      subscriptionId: ash.subscriptionId,
-      tenantId: ash.tenantId,
-      clientId: ash.clientId,
-      clientSecret: pulumi.secret(config.servicePrincipalSecret.reveal()),
-      features: {},
-    }),
-    azure: new azure.Provider(`${config.name}-azure`, {}),
-  };
+  return new azurestack.Provider(`${config.name}-ash`, {
+    metadataHost: ash.metadataHost,
+    subscriptionId: ash.subscriptionId,
+    tenantId: ash.tenantId,
+    clientId: ash.clientId,
+    clientSecret: pulumi.secret(config.servicePrincipalSecret.reveal()),
+    features: {},
+  });
+}
+
+/**
+ * Builds a stamp's providers: the ASH one (`ashProvider`, or the one given), and public Azure with
+ * the ambient Azure credentials of the pipeline (ARM_* environment or a managed identity), never
+ * the stamp's.
+ */
+export function stampProviders(
+  config: StampConfig,
+  ash: azurestack.Provider = ashProvider(config),
+): StampProviders {
+  return { azurestack: ash, azure: new azure.Provider(`${config.name}-azure`, {}) };
 }
 
 /** The helper VM's args from the stamp's config. */
@@ -58,12 +67,15 @@ export function helperVmArgs(config: StampConfig): HelperVmArgs {
 }
 
 /**
- * A stamp stack: providers, the helper VM, the AKS engine cluster driven from it, the in-cluster
+ * A stamp stack: the pre-flight checks (stacks/preflight.ts), providers, the helper VM, the AKS engine cluster driven from it, the in-cluster
  * layer on the cluster's Kubernetes provider (ingress, monitoring agent, ratings app), and the
  * stamp's own endpoint in the global Traffic Manager profile (read through a StackReference).
  */
-export function stampStack(config: StampConfig) {
-  const providers = stampProviders(config);
+export async function stampStack(config: StampConfig) {
+  // Pre-flight first: a failing check throws before anything but the ASH provider is registered.
+  const ashOnly = ashProvider(config);
+  await stampPreflight(config, ashOnly);
+  const providers = stampProviders(config, ashOnly);
   // The cluster and MongoDB's data are protected unless app.protectStatefulResources is false.
   const protect = protectsStatefulResources("stamp", config.app.protectStatefulResources);
   const ash = { providers: { azurestack: providers.azurestack } };
@@ -133,5 +145,8 @@ export function stampStack(config: StampConfig) {
     monitoring: monitoring.destination,
     trafficManagerEndpoint: endpoint.endpointName,
     appUrl: pulumi.interpolate`http://${global.trafficManagerFqdn}/`,
+    [FINGERPRINTS_OUTPUT]: fingerprintsOutput({
+      servicePrincipalSecret: config.servicePrincipalSecret,
+    }),
   };
 }

@@ -3,6 +3,7 @@ import {
   fleetExitCode,
   FleetRow,
   formatDuration,
+  formatFindings,
   formatMarkdown,
   formatText,
   hasDrift,
@@ -210,8 +211,29 @@ describe("summary", () => {
     ["drift", [rows[0], rows[1]], 1],
     ["failure", [rows[2]], 1],
     ["skipped", [{ ...rows[0], drift: undefined, result: "skipped" }], 1],
+    ["an expiring secret, no drift", [{ ...rows[0], findings: ["[secretExpiry] soon"] }], 1],
   ])("exit code: %s", (_, list, code) => {
     expect(fleetExitCode(list)).toBe(code);
+  });
+
+  test("findings (an expiring secret) are listed under the table and named in the verdict", () => {
+    const withFinding: FleetRow = {
+      ...rows[0],
+      stack: "it-fleet-a",
+      findings: [
+        "[secretExpiry] servicePrincipalSecretExpiresOn: 2026-12-18 is 20 day(s) away | rotate",
+      ],
+    };
+    expect(formatFindings([withFinding, rows[0]])).toEqual([
+      "it-fleet-a: [secretExpiry] servicePrincipalSecretExpiresOn: 2026-12-18 is 20 day(s) away | rotate",
+    ]);
+    expect(formatMarkdown([withFinding], "drift").split("\n").slice(5)).toEqual([
+      "",
+      "- it-fleet-a: [secretExpiry] servicePrincipalSecretExpiresOn: 2026-12-18 is 20 day(s) away \\| rotate",
+      "",
+      "**Not clean**: findings: it-fleet-a.",
+      "",
+    ]);
   });
 });
 

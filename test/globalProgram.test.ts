@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { GLOBAL_OUTPUT_KEYS } from "../stacks/globalOutputs";
+import { FINGERPRINTS_OUTPUT } from "../stacks/preflight";
 import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 import { readStackFile } from "./stackFiles";
 
@@ -67,7 +68,7 @@ const one = (type: string) => {
 
 beforeAll(async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  outputs = require("../index") as Record<string, unknown>;
+  outputs = (await require("../index")) as Record<string, unknown>;
   await Promise.all(
     Object.values(outputs).map((o) => (pulumi.Output.isInstance(o) ? resolve(o) : o)),
   );
@@ -237,8 +238,10 @@ test("the publishing service principal gets Monitoring Metrics Publisher on the 
   });
 });
 
-test("exports kind and every key of the outputs contract, nothing else", () => {
-  expect(Object.keys(outputs).sort()).toEqual(["kind", ...Object.keys(GLOBAL_OUTPUT_KEYS)].sort());
+test("exports kind, the secret fingerprints and every key of the outputs contract, nothing else", () => {
+  expect(Object.keys(outputs).sort()).toEqual(
+    ["kind", FINGERPRINTS_OUTPUT, ...Object.keys(GLOBAL_OUTPUT_KEYS)].sort(),
+  );
   expect(outputs.kind).toBe("global");
 });
 

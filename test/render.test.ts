@@ -14,6 +14,7 @@ import {
   clusterSpecOfApiModel,
   DEFAULT_OUT_DIR,
   parseArgs,
+  preflightReport,
   render,
   SSH_KEY_MARKER,
 } from "../scripts/render";
@@ -46,6 +47,7 @@ describe.each(["seattle", "munich"] as const)("%s", (stack) => {
       "apimodel.json",
       "cloud-init.yaml",
       "plan.md",
+      "preflight.md",
       "values-fluent-bit.json",
       "values-nginx-gateway-fabric.json",
     ];
@@ -173,7 +175,7 @@ test("the plan is made against the previous render: upgrade and scale, or a refu
 
 test("a global stack gets a note, not a cluster definition", () => {
   render("global", tmp);
-  expect(files("global")).toEqual(["README.txt"]);
+  expect(files("global")).toEqual(["README.txt", "preflight.md"]);
   expect(read("global", "README.txt")).toBe(
     "Stack global is of kind global: no cluster definition or cloud-init to render.\n",
   );
@@ -198,11 +200,13 @@ describe("the script", () => {
       encoding: "utf8",
     });
 
-  test("--out writes there and says what it wrote", () => {
+  test("--out writes there, says what it wrote and shows the offline pre-flight results", () => {
     const r = run("--out", tmp, "seattle");
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(r.stdout.trim().split("\n")).toEqual(
+    const [wrote, report] = r.stdout.split(/\n(?=# seattle: pre-flight)/);
+    expect(wrote.trim().split("\n")).toEqual(
       [
+        "preflight.md",
         "apimodel.json",
         "cloud-init.yaml",
         "values-nginx-gateway-fabric.json",
@@ -210,7 +214,11 @@ describe("the script", () => {
         "plan.md",
       ].map((f) => `wrote ${path.join(tmp, "seattle", f)}`),
     );
-    expect(files("seattle")).toHaveLength(5);
+    expect(report.trim()).toBe(read("seattle", "preflight.md").trim());
+    expect(report).toMatch(
+      /^- [A-Z]+ \[secretExpiry\] servicePrincipalSecretExpiresOn: 2027-05-31 /m,
+    );
+    expect(files("seattle")).toHaveLength(6);
   });
 
   test("an unknown stack is an error with exit code 1; no stack is a usage error (2)", () => {
@@ -221,5 +229,42 @@ describe("the script", () => {
     const none = run();
     expect(none.status).toBe(2);
     expect(none.stderr).toContain("no stack given\nusage: npm run render -- [--out <dir>] <stack>");
+  });
+});
+
+describe("the offline pre-flight report (preflight.md)", () => {
+  const TODAY = new Date("2026-11-28T10:00:00Z");
+
+  test("a stamp: secret expiry computed, images and public IPs need the stamp, warn-only applied", () => {
+    const config = {
+      ...stampConfig("seattle"),
+      servicePrincipalSecretExpiresOn: "2026-12-03",
+      preflight: { warnOnly: ["secretExpiry" as const] },
+    };
+    expect(preflightReport(config, TODAY)).toBe(
+      [
+        "# seattle: pre-flight checks computed offline on 2026-11-28",
+        "",
+        "- WARN [secretExpiry] servicePrincipalSecretExpiresOn: 2026-12-03 is 5 day(s) away (the preview fails from 7 days before; once it expires the cluster's cloud provider can no longer manage load balancers and disks); create a new client secret for the app registration, then in one change run `pulumi config set --secret servicePrincipalSecret` (value from stdin) and `pulumi config set servicePrincipalSecretExpiresOn <its expiry date, YYYY-MM-DD>`, and deploy [warn-only: preflight.warnOnly lists secretExpiry]",
+        "- NEEDS THE STAMP [images] helperVm.image: Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest (the helper VM's image)",
+        "- NEEDS THE STAMP [images] cluster.kubernetesVersion: 1.34.4 needs microsoft-aks:aks:aks-engine-azurestack-ubuntu-2204:2026.139.1 (aks-engine-azurestack v0.85.0's aks-ubuntu-22.04 node image)",
+        "- NEEDS THE STAMP [publicIps] azureStack.publicIpLimit: 50 (the default quota): the subscription's public IPs + up to 3 this stack adds (helper VM, cluster API load balancer, gateway load balancer)",
+        "",
+        "Warn-only on this stack (preflight.warnOnly): secretExpiry.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("render writes it for every kind, with the date it is given", () => {
+    render("global", tmp, new Date("2027-08-20T00:00:00Z"));
+    expect(read("global", "preflight.md")).toBe(
+      "# global: pre-flight checks computed offline on 2027-08-20\n\n" +
+        "- WARN [secretExpiry] logsIngestionClientSecretExpiresOn: 2027-08-31 is 11 day(s) away (the preview warns from 30 days before and fails from 7); create a new client secret for the app registration, then in one change run `pulumi config set --secret logsIngestionClientSecret` (value from stdin) and `pulumi config set logsIngestionClientSecretExpiresOn <its expiry date, YYYY-MM-DD>`, and deploy\n",
+    );
+    render("local", tmp, TODAY);
+    expect(read("local", "preflight.md")).toBe(
+      "# local: pre-flight checks computed offline on 2026-11-28\n\n- [secretExpiry] no expiry date in this stack's config\n",
+    );
   });
 });

@@ -89,3 +89,30 @@ export function stampMockOutputs(stack: string): Record<string, Outputs> {
     },
   };
 }
+
+type Invoke = (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+
+/**
+ * The invokes of a stamp's pre-flight checks (stacks/preflight.ts), answered as a stamp whose
+ * marketplace has every image and whose subscription has `publicIps` other public IPs.
+ */
+export function stampMockInvokes(location: string, publicIps = 5): Record<string, Invoke> {
+  return {
+    "azurestack:index/getPlatformImage:getPlatformImage": (a) => ({
+      id: `/Subscriptions/s/Providers/Microsoft.Compute/Locations/${a.inputs.location}/Publishers/${a.inputs.publisher}/ArtifactTypes/VMImage/Offers/${a.inputs.offer}/Skus/${a.inputs.sku}/Versions/${a.inputs.version ?? "1.0.0"}`,
+      ...a.inputs,
+      version: a.inputs.version ?? "1.0.0",
+    }),
+    "azurestack:index/getResources:getResources": (a) => ({
+      id: "resource-list",
+      type: a.inputs.type,
+      resources: Array.from({ length: publicIps }, (_, i) => ({
+        id: `/subscriptions/s/resourceGroups/rg-other/providers/Microsoft.Network/publicIPAddresses/pip-${i}`,
+        name: `pip-${i}`,
+        type: "Microsoft.Network/publicIPAddresses",
+        location,
+        tags: {},
+      })),
+    }),
+  };
+}

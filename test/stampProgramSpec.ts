@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_OUTPUTS } from "../providers/aksEngineProvider";
-import { GLOBAL_EXPORTS as GLOBAL, stampMockOutputs } from "./stampMocks";
+import { GLOBAL_EXPORTS as GLOBAL, stampMockInvokes, stampMockOutputs } from "./stampMocks";
 import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 import { readStackFile } from "./stackFiles";
 
@@ -28,12 +28,13 @@ export function describeStampProgram(
     secretKeys,
     stack,
     outputs: stampMockOutputs(stack),
+    invokes: stampMockInvokes(stack),
   });
 
   let outputs: Record<string, pulumi.Output<unknown>>;
   beforeAll(async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    outputs = require("../index");
+    outputs = await require("../index");
     await settle();
   });
   const find = (type: string) => recorded.filter((r) => r.type === type);

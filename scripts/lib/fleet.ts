@@ -129,6 +129,8 @@ export interface FleetRow {
   result: FleetResult;
   /** First line of the error, for failed rows. */
   error?: string;
+  /** Pre-flight findings the drift run reports (secrets expiring within 30 days). */
+  findings?: string[];
 }
 
 export interface Counts {
@@ -220,6 +222,8 @@ export function formatMarkdown(rows: FleetRow[], op: FleetOp): string {
     `| ${HEADERS.map((h, i) => (i >= 2 && i <= 5 ? "---:" : "---")).join(" | ")} |`,
     ...rows.map((r) => `| ${cells(r).map(esc).join(" | ")} |`),
     "",
+    ...formatFindings(rows).map((l) => `- ${esc(l)}`),
+    ...(formatFindings(rows).length ? [""] : []),
     verdict(rows),
     "",
   ];
@@ -235,14 +239,21 @@ export function verdict(rows: FleetRow[]): string {
   if (failed.length) parts.push(`failed: ${failed.join(", ")}`);
   if (drifted.length) parts.push(`drifted: ${drifted.join(", ")}`);
   if (skipped.length) parts.push(`skipped: ${skipped.join(", ")}`);
+  const found = rows.filter((r) => r.findings?.length).map((r) => r.stack);
+  if (found.length) parts.push(`findings: ${found.join(", ")}`);
   return parts.length
     ? `**Not clean**: ${parts.join("; ")}.`
     : `**Clean**: ${rows.length} stack(s) ok.`;
 }
 
-/** 0 only when every stack ran, none failed and none drifted; 1 otherwise. */
+/** 0 only when every stack ran, none failed, none drifted and none has findings; 1 otherwise. */
 export function fleetExitCode(rows: FleetRow[]): number {
-  return rows.every((r) => r.result === "ok" && !r.drift) ? 0 : 1;
+  return rows.every((r) => r.result === "ok" && !r.drift && !r.findings?.length) ? 0 : 1;
+}
+
+/** One line per finding: `<stack>: <finding>`. */
+export function formatFindings(rows: FleetRow[]): string[] {
+  return rows.flatMap((r) => (r.findings ?? []).map((f) => `${r.stack}: ${f}`));
 }
 
 /** Splits streamed output into whole lines, prefixing each; `flush` emits a trailing partial line. */

@@ -9,7 +9,7 @@ export function programGraph(stack: "seattle" | "local"): () => Promise<GraphNod
   const { nodes, settled } = installGraphMocks(mocksFor(stack));
   return async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    await resolveExports(require("../../index") as Record<string, unknown>);
+    await resolveExports((await require("../../index")) as Record<string, unknown>);
     await settled();
     return nodes;
   };

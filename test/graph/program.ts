@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { MockOptions } from "../mocks";
 import { readStackFile } from "../stackFiles";
-import { stampMockOutputs } from "../stampMocks";
+import { stampMockInvokes, stampMockOutputs } from "../stampMocks";
 import { installGraphMocks, resolveExports, sortedGraph } from "./graph";
 
 /** Fake secret values of the test configs (the snapshot holds only their hashes anyway). */
@@ -63,7 +63,13 @@ export function mocksFor(stack: "seattle" | "munich" | "global" | "local"): Mock
     config[key] = JSON.stringify({ ...JSON.parse(config[key]), kubeconfigPath: kubeconfig });
     return { config, secretKeys, stack };
   }
-  return { config, secretKeys, stack, outputs: stampMockOutputs(stack) };
+  return {
+    config,
+    secretKeys,
+    stack,
+    outputs: stampMockOutputs(stack),
+    invokes: stampMockInvokes(stack),
+  };
 }
 
 export function snapshotProgram(stack: "seattle" | "munich" | "global" | "local") {
@@ -71,7 +77,7 @@ export function snapshotProgram(stack: "seattle" | "munich" | "global" | "local"
 
   test(`the ${stack} graph and exports are unchanged`, async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const exports = require("../../index") as Record<string, unknown>;
+    const exports = (await require("../../index")) as Record<string, unknown>;
     const resolved = await resolveExports(exports);
     await settled();
     expect(sortedGraph(nodes)).toMatchSnapshot("graph");

@@ -103,3 +103,40 @@ test("an out-of-band scale in one namespace is reported as drift of that stack o
   ]);
   expect(fs.readFileSync(SUMMARY, "utf8")).toContain("**Not clean**: drifted: it-fleet-b.");
 });
+
+/** The UTC date `days` from today, YYYY-MM-DD. */
+const inDays = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+test("a stand-in secret expiring within 30 days is a finding of the drift run, with exit 1", () => {
+  const date = inDays(20);
+  const set = a.pulumi("config", "set", "servicePrincipalSecretExpiresOn", date);
+  expect({ code: set.code, output: set.code === 0 ? "" : show(set) }).toEqual({
+    code: 0,
+    output: "",
+  });
+  // Only it-fleet-a: b's out-of-band scale (previous test) would make the exit 1 by itself.
+  const drift = fleet("drift", "--stacks", "it-fleet-a");
+  const finding = `it-fleet-a: [secretExpiry] servicePrincipalSecretExpiresOn: ${date} is 20 day(s) away (the preview warns from 30 days before and fails from 7); create a new client secret`;
+  expect({ code: drift.code, stdout: drift.stdout.slice(-3000) }).toEqual({
+    code: 1,
+    stdout: expect.stringContaining(`finding ${finding}`),
+  });
+  expect(drift.stdout).toContain("Not clean: findings: it-fleet-a.");
+  expect(summaryRow("it-fleet-a")[6]).toBe("no");
+  expect(fs.readFileSync(SUMMARY, "utf8")).toContain(`- ${finding}`);
+});
+
+test("5 days before the date the preview fails before registering anything", () => {
+  const date = inDays(5);
+  a.pulumi("config", "set", "servicePrincipalSecretExpiresOn", date);
+  const preview = a.pulumi("preview");
+  expect(preview.code).not.toBe(0);
+  expect(preview.stdout + preview.stderr).toContain(
+    `Pre-flight checks failed for stack "it-fleet-a" (1); nothing was registered`,
+  );
+  expect(preview.stdout + preview.stderr).toContain(
+    `[secretExpiry] servicePrincipalSecretExpiresOn: ${date} is 5 day(s) away (the preview fails from 7 days before;`,
+  );
+  a.pulumi("config", "rm", "servicePrincipalSecretExpiresOn");
+});
