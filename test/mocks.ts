@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { enableEngineTransforms } from "./support/engineTransforms";
+import { useFixedDate } from "./support/fixedDate";
 
 /** One registered (or read) resource as the engine would see it. */
 export interface Recorded {
@@ -50,6 +51,7 @@ export interface MockOptions {
 
 /** Installs mocks and returns the live list of registered resources. */
 export function installMocks(options: MockOptions = {}): Recorded[] {
+  useFixedDate(); // the programs' pre-flight checks compare the stack files' dates with today
   const recorded: Recorded[] = [];
   // Pulumi's MockResourceArgs carries no parent, but the request the mock monitor gets does: the
   // monitor calls `newResource` synchronously, before its first await, so the request being

@@ -23,7 +23,7 @@ const WHERE = { stamp: "seattle", location: "seattle" };
 const HELPER = {
   publisher: "Canonical",
   offer: "0001-com-ubuntu-server-jammy",
-  sku: "22_04-lts-gen2",
+  sku: "22_04-lts",
   version: "latest",
 };
 const PROCEDURE = (offer: string, publisher: string, sku: string, version: string) =>
@@ -37,7 +37,7 @@ describe("marketplace images", () => {
         check: "images",
         severity: "pass",
         message:
-          "helperVm.image: Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest (the helper VM's image) is in the marketplace of stamp seattle",
+          "helperVm.image: Canonical:0001-com-ubuntu-server-jammy:22_04-lts:latest (the helper VM's image) is in the marketplace of stamp seattle",
       },
     ]);
     expect(
@@ -50,8 +50,8 @@ describe("marketplace images", () => {
         check: "images",
         severity: "fail",
         message:
-          "helperVm.image: Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest (the helper VM's image) is not in the marketplace of stamp seattle (location seattle) (the stamp answered: could not find image (404 NotFound)); " +
-          PROCEDURE("0001-com-ubuntu-server-jammy", "Canonical", "22_04-lts-gen2", "latest"),
+          "helperVm.image: Canonical:0001-com-ubuntu-server-jammy:22_04-lts:latest (the helper VM's image) is not in the marketplace of stamp seattle (location seattle) (the stamp answered: could not find image (404 NotFound)); " +
+          PROCEDURE("0001-com-ubuntu-server-jammy", "Canonical", "22_04-lts", "latest"),
       },
     ]);
   });

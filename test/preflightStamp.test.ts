@@ -78,7 +78,7 @@ function config(patch: Partial<StampConfig> = {}): StampConfig {
 const provider = ashProvider(base);
 const run = (c: StampConfig) => stampPreflight(c, provider, TODAY);
 
-const HELPER = "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest";
+const HELPER = "Canonical:0001-com-ubuntu-server-jammy:22_04-lts:latest";
 const NODE = "microsoft-aks:aks:aks-engine-azurestack-ubuntu-2204:2026.139.1";
 const HEAD = `Pre-flight checks failed for stack "seattle" (1); nothing was registered (docs/stamp-runbook.md, "Before you deploy"; preflight.warnOnly turns a check into a warning for labs):\n  - `;
 const ADDS =
@@ -96,7 +96,7 @@ describe("marketplace images", () => {
         location: "seattle",
         publisher: "Canonical",
         offer: "0001-com-ubuntu-server-jammy",
-        sku: "22_04-lts-gen2",
+        sku: "22_04-lts",
       },
       {
         location: "seattle",
@@ -119,7 +119,7 @@ describe("marketplace images", () => {
     stamp.missing = [HELPER];
     await expect(run(config())).rejects.toThrow(
       `${HEAD}[images] helperVm.image: ${HELPER} (the helper VM's image) is not in the marketplace of stamp seattle (location seattle); ` +
-        DOWNLOAD("0001-com-ubuntu-server-jammy", "Canonical", "22_04-lts-gen2", "latest"),
+        DOWNLOAD("0001-com-ubuntu-server-jammy", "Canonical", "22_04-lts", "latest"),
     );
   });
 

@@ -246,7 +246,7 @@ describe("the offline pre-flight report (preflight.md)", () => {
         "# seattle: pre-flight checks computed offline on 2026-11-28",
         "",
         "- WARN [secretExpiry] servicePrincipalSecretExpiresOn: 2026-12-03 is 5 day(s) away (the preview fails from 7 days before; once it expires the cluster's cloud provider can no longer manage load balancers and disks); create a new client secret for the app registration, then in one change run `pulumi config set --secret servicePrincipalSecret` (value from stdin) and `pulumi config set servicePrincipalSecretExpiresOn <its expiry date, YYYY-MM-DD>`, and deploy [warn-only: preflight.warnOnly lists secretExpiry]",
-        "- NEEDS THE STAMP [images] helperVm.image: Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest (the helper VM's image)",
+        "- NEEDS THE STAMP [images] helperVm.image: Canonical:0001-com-ubuntu-server-jammy:22_04-lts:latest (the helper VM's image)",
         "- NEEDS THE STAMP [images] cluster.kubernetesVersion: 1.34.4 needs microsoft-aks:aks:aks-engine-azurestack-ubuntu-2204:2026.139.1 (aks-engine-azurestack v0.85.0's aks-ubuntu-22.04 node image)",
         "- NEEDS THE STAMP [publicIps] azureStack.publicIpLimit: 50 (the default quota): the subscription's public IPs + up to 3 this stack adds (helper VM, cluster API load balancer, gateway load balancer)",
         "",

@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { MockOptions } from "../mocks";
+import { useFixedDate } from "../support/fixedDate";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
@@ -95,6 +96,7 @@ export function installGraphMocks(options: MockOptions): {
   nodes: GraphNode[];
   settled: () => Promise<void>;
 } {
+  useFixedDate(); // the programs' pre-flight checks compare the stack files' dates with today
   const nodes: GraphNode[] = [];
   const byUrn = new Map<string, GraphNode>();
   const callbacks = new Map<string, Transform>();
