@@ -171,7 +171,7 @@ export interface MetalLbValuesInput {
 }
 
 /**
- * Helm values of the MetalLB chart: L2 only (the frr-k8s subchart, on by default since 0.15, is
+ * Helm values of the MetalLB chart: L2 only (the frr-k8s subchart, on by default since 0.16.0, is
  * off, so no FRR images or BGP daemons), pinned mirror-able images, requests and limits. The chart
  * renders no Helm hooks; the webhook's certificate is generated at run time by the controller
  * (docs/in-cluster.md, "MetalLB on edge stamps").
