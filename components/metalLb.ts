@@ -37,7 +37,8 @@ export class MetalLb extends pulumi.ComponentResource {
         {
           metadata: {
             name: metallb.namespace,
-            // The speaker needs host networking and NET_RAW (upstream's pod security guidance).
+            // The speaker runs with host networking and NET_RAW: the labels upstream's manifest gives
+            // metallb-system (config/manifests/metallb-native.yaml at v0.16.1).
             labels: {
               ...labels,
               "pod-security.kubernetes.io/enforce": "privileged",

@@ -122,6 +122,20 @@ describe("edge validation", () => {
     expect(problems).toContain(`metallb.addresses[0]: ${JSON.stringify(entry)} ${CIDR_OR_RANGE}`);
   });
 
+  test.each<[string, Record<string, unknown>]>([
+    ["namespace with a YAML line", { metallb: { namespace: "metallb-system\nkind: Secret" } }],
+    ["namespace with $( )", { metallb: { namespace: "metallb$(reboot)" } }],
+    ["namespace with ../", { metallb: { namespace: "../kube-system" } }],
+    ["registry with a space and a flag", { metallb: { imageRegistry: "quay.io --insecure" } }],
+    ["registry with a tag injection", { metallb: { imageRegistry: "evil.example/x:latest@sha" } }],
+    ["registry with a newline", { metallb: { imageRegistry: "registry.contoso.com\nimage: x" } }],
+  ])("hostile %s is refused naming the key", (_what, patches) => {
+    const [key, value] = Object.entries(patches.metallb as Record<string, string>)[0];
+    const problems = problemsOf("hamburg-edge", edge(patches));
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(`metallb.${key}: ${JSON.stringify(value)} must be`)).toBe(true);
+  });
+
   test.each<[string, Record<string, unknown>, string]>([
     [
       "namespace",
