@@ -1,6 +1,7 @@
 /**
  * Entry point: validates the stack's configuration and runs the pre-flight checks
- * (stacks/preflight.ts) before any resource is registered, then builds the stack of that kind (stamp, global or local). Every resource gets an explicit provider.
+ * (stacks/preflight.ts) before any resource is registered, then builds the stack of that kind
+ * (stamp, edge, global or local). Every resource gets an explicit provider.
  *
  * Where things live, by kind of code:
  * - `config/`: the typed, validated configuration (pure);
@@ -13,6 +14,7 @@
  * - `scripts/`, `policy/`, `toolchain/`, `test/`: tooling, the policy pack, the offline build, tests.
  */
 import { loadConfig } from "./stacks/loadConfig";
+import { edgeStack } from "./stacks/edge";
 import { globalStack } from "./stacks/global";
 import { localStack } from "./stacks/local";
 import { stampStack } from "./stacks/stamp";
@@ -25,6 +27,8 @@ async function main(): Promise<Record<string, unknown>> {
       return localStack(config);
     case "stamp":
       return stampStack(config);
+    case "edge":
+      return edgeStack(config);
     case "global":
       return globalStack(config);
   }

@@ -2,7 +2,7 @@
  * Typed, validated stack configuration. Pure: no resources, no Pulumi runtime calls.
  *
  * `parseConfig` takes the raw `<project>:<key>` map Pulumi hands the program and the list of keys
- * that are secret, and returns a typed `StampConfig`, `GlobalConfig` or `LocalConfig`, or throws a
+ * that are secret, and returns a typed `StampConfig`, `GlobalConfig`, `LocalConfig` or `EdgeConfig`, or throws a
  * `ConfigError` that lists every problem at once, each naming the key path, the bad value and what
  * is allowed. `stacks/loadConfig.ts` calls it before the program registers any resource.
  *
@@ -14,6 +14,7 @@
 import type { z } from "zod";
 import { PROJECT } from "../lib/names";
 import { GlobalConfig, globalSchema } from "./global";
+import { checkEdge, EdgeConfig, edgeSchema, EdgeSettings, kubeconfigProblems } from "./edge";
 import { decode, describeIssue, isPlainObject, show, splitKey } from "./issues";
 import { LocalConfig, localSchema } from "./local";
 import { checkCertificateBundle, checkStamp } from "./rules";
@@ -23,14 +24,20 @@ import { deriveStamp, StampConfig, stampSchema, StampSettings } from "./stamp";
 export { PROJECT } from "../lib/names";
 export { isCidr } from "./fields";
 export type { GlobalConfig } from "./global";
+export type { EdgeConfig, MetalLbConfig } from "./edge";
 export type { AppConfig, IngressConfig, MonitoringConfig } from "./inCluster";
 export type { LocalConfig } from "./local";
 export { ConfigError, Secret, SECRET_KEYS } from "./secret";
 export type { ClusterConfig, HelperVmConfig, StampConfig, StampSettings } from "./stamp";
 
-export type Config = StampConfig | GlobalConfig | LocalConfig;
+export type Config = StampConfig | GlobalConfig | LocalConfig | EdgeConfig;
 
-const KINDS = { stamp: stampSchema, global: globalSchema, local: localSchema } as const;
+const KINDS = {
+  stamp: stampSchema,
+  global: globalSchema,
+  local: localSchema,
+  edge: edgeSchema,
+} as const;
 
 /** Result of parsing: the typed config and non-fatal warnings (e.g. below the support policy). */
 export interface ParsedConfig<T extends Config = Config> {
@@ -91,6 +98,9 @@ export function parseConfig(
   if (secrets.servicePrincipalCertificate !== undefined) {
     problems.push(...checkCertificateBundle(secrets.servicePrincipalCertificate));
   }
+  if (secrets.edgeKubeconfig !== undefined) {
+    problems.push(...kubeconfigProblems(secrets.edgeKubeconfig));
+  }
 
   const parsed = KINDS[kind as keyof typeof KINDS].safeParse(values);
   if (!parsed.success) {
@@ -106,6 +116,15 @@ export function parseConfig(
         servicePrincipalCertificate: new Secret(secrets.servicePrincipalCertificate ?? ""),
       });
       problems.push(...checkStamp(stack, config, warnings));
+    } else if (kind === "edge") {
+      const settings = parsed.data as EdgeSettings;
+      config = {
+        ...settings,
+        stack,
+        name: stack,
+        kubeconfig: new Secret(secrets.edgeKubeconfig ?? ""),
+      };
+      problems.push(...checkEdge(stack, settings));
     } else if (kind === "global") {
       config = {
         ...(parsed.data as z.infer<typeof globalSchema>),

@@ -120,7 +120,7 @@ export interface StampShape {
 const LOOPBACK_REGISTRY = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?\//i;
 
 /** A stamp's images come from a registry its nodes reach, never the local demo's `localhost:5000`. */
-function stampImageProblems(app: StampShape["app"]): string[] {
+export function stampImageProblems(app: StampShape["app"]): string[] {
   return (["apiImage", "webImage", "mongoImage"] as const)
     .filter((key) => LOOPBACK_REGISTRY.test(app[key]))
     .map(

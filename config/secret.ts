@@ -46,6 +46,10 @@ export const SECRET_KEYS: Readonly<Record<string, { kinds: readonly string[]; wh
     kinds: ["stamp"],
     what: "the service principal's certificate and private key in one PEM (aks-engine signs in to ARM with it, so no secret goes on its command line)",
   },
+  edgeKubeconfig: {
+    kinds: ["edge"],
+    what: "the kubeconfig of the edge cluster (read from stdin: `pulumi config set --secret edgeKubeconfig < kubeconfig`)",
+  },
   logsIngestionClientSecret: {
     kinds: ["global"],
     what: "a client secret of the logs-ingestion app registration (logsIngestion.clientId), which the stamps' log agents sign in with",

@@ -158,7 +158,7 @@ const helperVmSchema = z.strictObject({
   kubectl: pinnedDownload,
 });
 
-const trafficManagerEndpointSchema = z.strictObject({
+export const trafficManagerEndpointSchema = z.strictObject({
   /** Stack that owns the Traffic Manager profile, e.g. "organization/ash-ha-kubernetes/global". */
   globalStack: nonEmpty.default("global"),
   /** Weight for Weighted routing (1-1000). Defaults to 1. */

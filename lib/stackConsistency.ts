@@ -4,6 +4,9 @@
  * `config:` maps of the `Pulumi.<stack>.yaml` files (scripts/check-stacks.ts reads them) and
  * returns one sentence per problem, naming the file, the key, the value and what to do.
  *
+ * Edge stamps (kind `edge`) register their endpoint like stamps and are checked like them; one
+ * without `trafficManager` registers no endpoint and is left out.
+ *
  * Rules (Azure facts in docs/global.md, "Traffic Manager rules across stacks"):
  * - Priority routing: every stamp sets `trafficManager.priority`, and no two stamps of one profile
  *   share one (Traffic Manager refuses the second endpoint);
@@ -73,7 +76,10 @@ export function checkStacks(project: string, docs: StackDoc[]): string[] {
   }
 
   const byProfile = new Map<string, { doc: StackDoc; priority: unknown }[]>();
-  for (const doc of docs.filter((d) => kindOf(d) === "stamp")) {
+  const hasEndpoint = (d: StackDoc) =>
+    kindOf(d) === "stamp" ||
+    (kindOf(d) === "edge" && d.config[`${project}:trafficManager`] !== undefined);
+  for (const doc of docs.filter(hasEndpoint)) {
     const tm = objectAt(doc, project, "trafficManager");
     const ref = tm.globalStack ?? "global";
     const name = globalStackName(ref, project);

@@ -78,6 +78,17 @@ export const CONTAINER_INSIGHTS_CHART = {
   imageTag: CI_VERSION,
 } as const;
 
+/**
+ * The MetalLB chart of edge stamps (stacks/edge.ts): 0.16.1 (27 May 2026), the newest release tag
+ * of github.com/metallb/metallb we could read; chart version 0.16.1, appVersion v0.16.1, images
+ * quay.io/metallb/controller and quay.io/metallb/speaker tagged with the appVersion.
+ */
+export const METALLB_CHART = {
+  name: "metallb",
+  source: "https://metallb.github.io/metallb",
+  version: "0.16.1",
+} as const;
+
 /** Default images of the ratings app (`app.apiImage`, `app.webImage`, `app.mongoImage`). */
 export const RATINGS_IMAGES = {
   api: "localhost:5000/ratings/ratings-api:v1.0.0",

@@ -1,12 +1,14 @@
 /**
- * The deployable stacks, read from the `Pulumi.<stack>.yaml` files: every stack of kind `global`
- * or `stamp` (globals first), never `local` ones or the real-engine tests' `it-*` copies. The CI
- * pipelines take their stack list from here, so adding a stamp is adding its config file.
+ * The deployable stacks, read from the `Pulumi.<stack>.yaml` files: every stack of kind `global`,
+ * `stamp` or `edge` (globals first), never `local` ones or the real-engine tests' `it-*` copies.
+ * Edge stamps deploy like stamps (after the globals, whose outputs they read), so they are in the
+ * `stamps` lists. The CI pipelines take their stack list from here, so adding a stamp is adding
+ * its config file.
  *
  *   node scripts/stacks.ts                    one stack per line
- *   node scripts/stacks.ts --kind stamp       only stamps (or --kind global)
+ *   node scripts/stacks.ts --kind stamp       only stamps (or --kind global, --kind edge)
  *   node scripts/stacks.ts --github-output    `name=<json>` lines for $GITHUB_OUTPUT: the matrices
- *                                             `all`, `global` and `stamps`
+ *                                             `all`, `globals` and `stamps` (edge stamps included)
  *   node scripts/stacks.ts --azure-pipelines  the generated pipelines/templates/stacks.yml
  *
  * It runs before any dependency is installed (the first CI job), on plain Node 22 (type stripping),
@@ -16,7 +18,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export type DeployableKind = "global" | "stamp";
+export type DeployableKind = "global" | "stamp" | "edge";
+
+/** The kinds that deploy in the stamps wave (after the globals): stamps and edge stamps. */
+export const STAMP_KINDS: readonly DeployableKind[] = ["stamp", "edge"];
 
 export interface DeployableStack {
   /** Stack name, from the file name. */
@@ -51,7 +56,7 @@ export function kindOf(text: string, project: string): string | undefined {
   return line?.[3];
 }
 
-/** Every deployable stack of the repository at `root`, globals first, then stamps, by name. */
+/** Every deployable stack of the repository at `root`, globals first, then (edge) stamps, by name. */
 export function deployableStacks(root: string): DeployableStack[] {
   const project = projectName(root);
   const stacks: DeployableStack[] = [];
@@ -60,9 +65,9 @@ export function deployableStacks(root: string): DeployableStack[] {
     if (!stack || stack.startsWith("it-")) continue; // it-*: throw-away real-engine test stacks
     const kind = kindOf(fs.readFileSync(path.join(root, file), "utf8"), project);
     if (kind === "local") continue;
-    if (kind !== "global" && kind !== "stamp") {
+    if (kind !== "global" && kind !== "stamp" && kind !== "edge") {
       throw new Error(
-        `${file}: ${project}:kind is ${kind === undefined ? "missing" : `"${kind}"`}; set it to stamp, global or local`,
+        `${file}: ${project}:kind is ${kind === undefined ? "missing" : `"${kind}"`}; set it to stamp, edge, global or local`,
       );
     }
     if (!/^[a-z][a-z0-9-]*$/.test(stack)) {
@@ -89,7 +94,7 @@ export function githubOutput(stacks: DeployableStack[]): string {
   return [
     `all=${matrix(stacks)}`,
     `globals=${matrix(stacks.filter((s) => s.kind === "global"))}`,
-    `stamps=${matrix(stacks.filter((s) => s.kind === "stamp"))}`,
+    `stamps=${matrix(stacks.filter((s) => STAMP_KINDS.includes(s.kind)))}`,
     "",
   ].join("\n");
 }
@@ -101,9 +106,9 @@ export function githubOutput(stacks: DeployableStack[]): string {
  * first job; test/pipelines.test.ts fails when the committed file is stale.
  */
 export function azurePipelinesTemplate(stacks: DeployableStack[]): string {
-  const list = (key: string, kind: DeployableKind) => {
+  const list = (key: string, kinds: readonly DeployableKind[]) => {
     const entries = stacks
-      .filter((s) => s.kind === kind)
+      .filter((s) => kinds.includes(s.kind))
       .map((s) =>
         [
           `        - stack: ${s.stack}`,
@@ -127,8 +132,8 @@ export function azurePipelinesTemplate(stacks: DeployableStack[]): string {
     "  - template: flow.yml",
     "    parameters:",
     "      flow: ${{ parameters.flow }}",
-    ...list("globals", "global"),
-    ...list("stamps", "stamp"),
+    ...list("globals", ["global"]),
+    ...list("stamps", STAMP_KINDS),
     "",
   ].join("\n");
 }
@@ -140,7 +145,9 @@ function main(argv: string[]): void {
   const kindAt = args.indexOf("--kind");
   if (kindAt >= 0) {
     const kind = args[kindAt + 1];
-    if (kind !== "global" && kind !== "stamp") throw new Error("--kind takes global or stamp");
+    if (kind !== "global" && kind !== "stamp" && kind !== "edge") {
+      throw new Error("--kind takes global, stamp or edge");
+    }
     stacks = stacks.filter((s) => s.kind === kind);
   }
   if (args.includes("--github-output")) {

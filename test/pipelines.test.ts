@@ -91,19 +91,59 @@ describe("scripts/stacks.ts: the deployable stacks", () => {
     test("skips local stacks and it-* test copies, sorts globals first", () => {
       write("Pulumi.zurich.yaml", "stamp");
       write("Pulumi.amsterdam.yaml", "stamp");
+      write("Pulumi.bremen-edge.yaml", "edge");
       write("Pulumi.world.yaml", "global");
       write("Pulumi.local.yaml", "local");
       write("Pulumi.it-local.yaml", "stamp");
-      expect(stacks.deployableStacks(dir).map((s) => s.stack)).toEqual([
-        "world",
-        "amsterdam",
-        "zurich",
+      write("Pulumi.it-edge.yaml", "edge");
+      expect(stacks.deployableStacks(dir).map((s) => [s.stack, s.kind])).toEqual([
+        ["world", "global"],
+        ["amsterdam", "stamp"],
+        ["bremen-edge", "edge"],
+        ["zurich", "stamp"],
+      ]);
+    });
+
+    test("edge stamps deploy in the stamps wave of both CI systems, with their own runner", () => {
+      write("Pulumi.zurich.yaml", "stamp");
+      write("Pulumi.bremen-edge.yaml", "edge");
+      write("Pulumi.world.yaml", "global");
+      const list = stacks.deployableStacks(dir);
+      const out = stacks.githubOutput(list);
+      const stampsLine = out.split("\n").find((l) => l.startsWith("stamps="))!;
+      expect(JSON.parse(stampsLine.slice("stamps=".length))).toEqual([
+        {
+          stack: "bremen-edge",
+          kind: "edge",
+          runner: "ashk8s-bremen-edge",
+          environment: "ashk8s-bremen-edge",
+        },
+        { stack: "zurich", kind: "stamp", runner: "ashk8s-zurich", environment: "ashk8s-zurich" },
+      ]);
+      const template = parse(stacks.azurePipelinesTemplate(list));
+      const params = template.stages[0].parameters;
+      expect(params.globals.map((s: Any) => s.stack)).toEqual(["world"]);
+      expect(params.stamps).toEqual([
+        {
+          stack: "bremen-edge",
+          kind: "edge",
+          id: "bremen_edge",
+          pool: "ashk8s-bremen-edge",
+          environment: "ashk8s-bremen-edge",
+        },
+        {
+          stack: "zurich",
+          kind: "stamp",
+          id: "zurich",
+          pool: "ashk8s-zurich",
+          environment: "ashk8s-zurich",
+        },
       ]);
     });
 
     test.each([
-      [undefined, "Pulumi.x1.yaml: p:kind is missing; set it to stamp, global or local"],
-      ["edge", 'Pulumi.x1.yaml: p:kind is "edge"; set it to stamp, global or local'],
+      [undefined, "Pulumi.x1.yaml: p:kind is missing; set it to stamp, edge, global or local"],
+      ["edges", 'Pulumi.x1.yaml: p:kind is "edges"; set it to stamp, edge, global or local'],
     ])("a stack file with kind %s is refused", (kind, message) => {
       write("Pulumi.x1.yaml", kind);
       expect(() => stacks.deployableStacks(dir)).toThrow(message);
@@ -134,7 +174,7 @@ describe("scripts/stacks.ts: the deployable stacks", () => {
     expect(lines).toEqual({
       all: DEPLOYABLE.map(entry),
       globals: DEPLOYABLE.filter((s) => s.kind === "global").map(entry),
-      stamps: DEPLOYABLE.filter((s) => s.kind === "stamp").map(entry),
+      stamps: DEPLOYABLE.filter((s) => s.kind !== "global").map(entry),
     });
   });
 
@@ -156,6 +196,8 @@ describe("scripts/stacks.ts: the deployable stacks", () => {
     expect(stamps.stdout.trim().split("\n")).toEqual(
       DEPLOYABLE.filter((s) => s.kind === "stamp").map((s) => s.stack),
     );
+    const edges = run("--kind", "edge");
+    expect(edges.stdout.trim().split("\n")).toEqual(["hamburg-edge"]);
     expect(run("--azure-pipelines").stdout).toBe(read(GENERATED));
   });
 
@@ -429,7 +471,8 @@ function stepsOf(p: Any): { stage: string; job: Any; step: Any }[] {
 
 describe("Azure Pipelines", () => {
   const globals = DEPLOYABLE.filter((s) => s.kind === "global");
-  const stamps = DEPLOYABLE.filter((s) => s.kind === "stamp");
+  // Edge stamps deploy in the stamps wave (scripts/stacks.ts STAMP_KINDS).
+  const stamps = DEPLOYABLE.filter((s) => s.kind !== "global");
   const pulumiSteps = (p: Any) => stepsOf(p).filter((s) => s.step.task === "Pulumi@1");
 
   test("every YAML file under pipelines/ parses", () => {

@@ -83,8 +83,48 @@ const stampDoc = (stack: string, trafficManager: object, hostname?: string) =>
     ...(hostname === undefined ? {} : { ingress: { hostname } }),
   });
 
+/** An edge stamp: its endpoint is checked like a stamp's. */
+const edgeDoc = (stack: string, trafficManager: object, hostname?: string) => ({
+  ...stampDoc(stack, trafficManager, hostname),
+  config: { ...stampDoc(stack, trafficManager, hostname).config, [`${P}:kind`]: "edge" },
+});
+
 describe("one row per rule", () => {
   test.each<[string, StackDoc[], string[]]>([
+    [
+      "edge stamps: a priority shared with a stamp is refused on both",
+      [
+        global({ routingMethod: "Priority" }),
+        stampDoc("a", { priority: 1 }),
+        edgeDoc("b-edge", { priority: 1 }),
+      ],
+      [
+        PRIORITY_DUP("Pulumi.a.yaml", "Pulumi.b-edge.yaml"),
+        PRIORITY_DUP("Pulumi.b-edge.yaml", "Pulumi.a.yaml"),
+      ],
+    ],
+    [
+      "edge stamps: missing location, unknown global stack and hostname are checked",
+      [
+        global({}),
+        edgeDoc("c-edge", { endpointLocation: undefined }, "ratings.contoso.com"),
+        edgeDoc("d-edge", { globalStack: "elsewhere" }),
+      ],
+      [
+        LOCATION_MISSING("Pulumi.c-edge.yaml"),
+        NO_HOST_HEADER("Pulumi.c-edge.yaml", "ratings.contoso.com"),
+        "Pulumi.d-edge.yaml: trafficManager.globalStack: \"elsewhere\" names no global stack here (no Pulumi.elsewhere.yaml of kind global); fix the name or add the global stack's file, so priorities, locations and the probe's Host header can be checked",
+      ],
+    ],
+    [
+      "edge stamps: one without trafficManager registers no endpoint and is not checked",
+      [
+        global({ routingMethod: "Priority" }),
+        stampDoc("a", { priority: 1 }),
+        doc("e-edge", { kind: "edge", metallb: { addresses: ["10.0.0.0/28"] } }),
+      ],
+      [],
+    ],
     [
       "Priority: distinct priorities pass",
       [

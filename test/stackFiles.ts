@@ -33,9 +33,29 @@ export const TEST_CERTIFICATE_BUNDLE = [
   "",
 ].join("\n");
 
+/** A well-formed kubeconfig standing in for `edgeKubeconfig`; its user token is `secretValue`. */
+export function testKubeconfig(secretValue: string): string {
+  return [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    "- name: edge",
+    "  cluster: {server: 'https://192.0.2.40:6443'}",
+    "users:",
+    "- name: edge",
+    `  user: {token: '${secretValue}'}`,
+    "contexts:",
+    "- name: edge",
+    "  context: {cluster: edge, user: edge}",
+    "current-context: edge",
+    "",
+  ].join("\n");
+}
+
 /**
  * The stack's config as Pulumi passes it: objects as JSON text, `secure:` values marked secret.
- * Secret values are `secretValue`, except the certificate bundle, which gets a well-formed fake PEM.
+ * Secret values are `secretValue`, except the certificate bundle, which gets a well-formed fake PEM,
+ * and the edge kubeconfig, a well-formed kubeconfig whose token is `secretValue`.
  */
 export function readStackFile(stack: string, secretValue = "s3cr3t-test-value"): StackFile {
   const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) ?? {};
@@ -45,7 +65,9 @@ export function readStackFile(stack: string, secretValue = "s3cr3t-test-value"):
     if (value && typeof value === "object" && "secure" in (value as object)) {
       config[key] = key.endsWith(":servicePrincipalCertificate")
         ? TEST_CERTIFICATE_BUNDLE
-        : secretValue;
+        : key.endsWith(":edgeKubeconfig")
+          ? testKubeconfig(secretValue)
+          : secretValue;
       secretKeys.push(key);
     } else {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);

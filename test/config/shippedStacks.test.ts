@@ -4,7 +4,7 @@ import { readStackFile, stackNames } from "../stackFiles";
 
 describe("shipped stack files", () => {
   test("every Pulumi.<stack>.yaml exists for the four kinds", () => {
-    expect(stackNames()).toEqual(["global", "local", "munich", "seattle"]);
+    expect(stackNames()).toEqual(["global", "hamburg-edge", "local", "munich", "seattle"]);
   });
 
   test.each(stackNames())("Pulumi.%s.yaml parses and validates", (stack) => {

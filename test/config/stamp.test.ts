@@ -8,7 +8,7 @@ describe("stamp validation: one row per rule, exact message", () => {
     [
       "unknown kind",
       stamp({ kind: "stmap" }),
-      `${P}:kind: "stmap" is not a known stack kind; allowed: stamp, global, local`,
+      `${P}:kind: "stmap" is not a known stack kind; allowed: stamp, global, local, edge`,
     ],
     [
       "unknown top-level key",

@@ -11,7 +11,8 @@ import { stampMockInvokes, stampMockOutputs } from "../stampMocks";
 import { installGraphMocks, resolveExports, sortedGraph } from "./graph";
 
 /** Fake secret values of the test configs (the snapshot holds only their hashes anyway). */
-const SECRET_VALUE = { stamp: "sp-secret-value", global: "client-secret-value" } as const;
+/** The edge kubeconfig is a well-formed one whose token is the stamp value (test/stackFiles.ts). */
+export const SECRET_VALUE = { stamp: "sp-secret-value", global: "client-secret-value" } as const;
 
 /** Mocks of the global stack's resources and invokes (as test/globalProgram.test.ts has them). */
 const GLOBAL_MOCKS: MockOptions = {
@@ -49,7 +50,10 @@ const GLOBAL_MOCKS: MockOptions = {
   },
 };
 
-export function mocksFor(stack: "seattle" | "munich" | "global" | "local"): MockOptions {
+/** The shipped stacks with a graph snapshot. */
+export type GraphStack = "seattle" | "munich" | "global" | "local" | "hamburg-edge";
+
+export function mocksFor(stack: GraphStack): MockOptions {
   if (stack === "global") {
     return { ...GLOBAL_MOCKS, ...readStackFile(stack, SECRET_VALUE.global), stack };
   }
@@ -72,7 +76,7 @@ export function mocksFor(stack: "seattle" | "munich" | "global" | "local"): Mock
   };
 }
 
-export function snapshotProgram(stack: "seattle" | "munich" | "global" | "local") {
+export function snapshotProgram(stack: GraphStack) {
   const { nodes, settled } = installGraphMocks(mocksFor(stack));
 
   test(`the ${stack} graph and exports are unchanged`, async () => {

@@ -1,0 +1,91 @@
+import * as azure from "@pulumi/azure-native";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Ingress } from "../components/ingress";
+import { MetalLb } from "../components/metalLb";
+import { MonitoringAgent } from "../components/monitoringAgent";
+import { RatingsApp } from "../components/ratingsApp";
+import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
+import type { EdgeConfig } from "../config";
+import {
+  mongoStorageClass,
+  protectsStatefulResources,
+  retainsStatefulResources,
+} from "../lib/dataSafety";
+import { forceOwnership } from "../lib/fieldOwnership";
+import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
+
+/**
+ * An edge stamp: a Kubernetes cluster that already exists (Azure Stack Edge, or any conformant
+ * cluster) and has no cloud load balancer. On its kubeconfig (secret config, secret in state):
+ * MetalLB with the configured address pool, then a stamp's in-cluster layer (ingress, monitoring
+ * agent, ratings app on the cluster's own storage class), and, when `trafficManager` is set, the
+ * stamp's endpoint in the global Traffic Manager profile (read through a StackReference, as on a
+ * stamp). MongoDB's data is treated as on a stamp: protected and retained unless configured off.
+ */
+export function edgeStack(config: EdgeConfig) {
+  const stamp = config.name;
+  const provider = new k8s.Provider(`${stamp}-k8s`, {
+    kubeconfig: pulumi.secret(config.kubeconfig.reveal()),
+  });
+  // Pulumi owns every object of the in-cluster layer, chart-rendered ones included.
+  const inCluster = { providers: { kubernetes: provider }, transforms: [forceOwnership] };
+  const protect = protectsStatefulResources("stamp", config.app.protectStatefulResources);
+
+  const metallb = new MetalLb(`${stamp}-metallb`, { metallb: config.metallb, stamp }, inCluster);
+  const tm = config.trafficManager;
+  const global = tm ? readGlobalOutputs(globalStackReference(stamp, tm)) : undefined;
+  // The Gateway's LoadBalancer Service gets its address from the pool.
+  const ingress = config.edge.gateway
+    ? new Ingress(
+        `${stamp}-ingress`,
+        { ingress: config.ingress, stamp, routeNamespaces: [config.app.namespace] },
+        { ...inCluster, dependsOn: metallb.ready },
+      )
+    : undefined;
+  const monitoring = new MonitoringAgent(
+    `${stamp}-monitoring`,
+    { monitoring: config.monitoring, stamp, global },
+    inCluster,
+  );
+  const app = new RatingsApp(
+    `${stamp}-ratings`,
+    {
+      app: config.app,
+      stamp,
+      gateway: ingress?.gateway,
+      hostname: config.ingress.hostname,
+      // Unused: config/edge.ts requires app.storageClass (the cluster's own class).
+      storageClass: mongoStorageClass("stamp"),
+      protect,
+      retainOnDelete: retainsStatefulResources("stamp"),
+    },
+    inCluster,
+  );
+
+  let endpointName: pulumi.Output<string> | undefined;
+  if (tm && global) {
+    const target = tm.target ?? ingress?.publicIp;
+    if (target === undefined) {
+      // config/edge.ts refuses this combination; kept as a guard for programmatic callers.
+      throw new pulumi.RunError("trafficManager.target: is required when edge.gateway is false");
+    }
+    const endpoint = new TrafficManagerEndpoint(
+      `${stamp}-tm`,
+      { global, stamp, target, settings: tm },
+      { providers: { "azure-native": new azure.Provider(`${stamp}-azure`, {}) } },
+    );
+    endpointName = endpoint.endpointName;
+  }
+
+  return {
+    kind: config.kind,
+    stamp,
+    metallbNamespace: metallb.namespace,
+    ingressIp: ingress?.publicIp,
+    namespace: app.namespace,
+    monitoring: monitoring.destination,
+    trafficManagerEndpoint: endpointName,
+    appUrl: global ? pulumi.interpolate`http://${global.trafficManagerFqdn}/` : undefined,
+  };
+}
