@@ -82,7 +82,8 @@ export function clusterSpecOfApiModel(model: ApiModel): ClusterSpec {
  */
 export function preflightReport(config: Config, today: Date): string {
   const values = config as unknown as Record<string, unknown>;
-  const warnOnly = config.preflight.warnOnly;
+  // Edge stacks have no pre-flight checks of their own (no stamp to read, no secret with a date).
+  const warnOnly = "preflight" in config ? config.preflight.warnOnly : [];
   const expiry: Finding[] = (SECRET_EXPIRY_KEYS[config.kind] ?? [])
     .filter(({ key }) => typeof values[key] === "string")
     .map(({ key, secretKey }) =>
