@@ -8,6 +8,7 @@ import { MonitoringAgent } from "../components/monitoringAgent";
 import { RatingsApp } from "../components/ratingsApp";
 import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
 import type { StampConfig } from "../config";
+import { azureStackCredentials } from "../lib/azureStackCredentials";
 import { bootstrapSettings } from "../lib/cloudInit";
 import {
   mongoStorageClass,
@@ -25,21 +26,47 @@ export interface StampProviders {
 }
 
 /**
- * Builds a stamp's providers. The ASH provider authenticates with the stamp's service principal
- * (secret from config, kept secret in state); public Azure uses the ambient Azure credentials of the
+ * Builds a stamp's providers. The ASH provider authenticates with the stamp's service principal:
+ * from config (secret kept secret in state), or, when `azureStack.previewClientId` is set, from the
+ * job's environment with no credential inputs, so a read-only preview and a deploy configure it
+ * alike (lib/azureStackCredentials.ts). Public Azure uses the ambient Azure credentials of the
  * pipeline (ARM_* environment or a managed identity), never the stamp's.
  */
-export function stampProviders(config: StampConfig): StampProviders {
+export function stampProviders(
+  config: StampConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): StampProviders {
   const ash = config.azureStack;
-  return {
-    azurestack: new azurestack.Provider(`${config.name}-ash`, {
-      metadataHost: ash.metadataHost,
-      subscriptionId: ash.subscriptionId,
-      tenantId: ash.tenantId,
+  const credentials = azureStackCredentials(
+    {
+      stamp: config.name,
       clientId: ash.clientId,
-      clientSecret: pulumi.secret(config.servicePrincipalSecret.reveal()),
-      features: {},
-    }),
+      previewClientId: ash.previewClientId,
+      servicePrincipalSecret: config.servicePrincipalSecret.reveal(),
+    },
+    env,
+    pulumi.runtime.isDryRun(),
+  );
+  if (credentials.source === "config" && credentials.warning) pulumi.log.warn(credentials.warning);
+  const signIn =
+    credentials.source === "config"
+      ? {
+          clientId: ash.clientId,
+          clientSecret: pulumi.secret(config.servicePrincipalSecret.reveal()),
+        }
+      : {};
+  return {
+    azurestack: new azurestack.Provider(
+      `${config.name}-ash`,
+      {
+        metadataHost: ash.metadataHost,
+        subscriptionId: ash.subscriptionId,
+        tenantId: ash.tenantId,
+        ...signIn,
+        features: {},
+      },
+      credentials.source === "environment" ? { envVarMappings: credentials.envVarMappings } : {},
+    ),
     azure: new azure.Provider(`${config.name}-azure`, {}),
   };
 }

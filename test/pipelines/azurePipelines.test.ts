@@ -138,7 +138,9 @@ describe("Azure Pipelines", () => {
     for (const file of ["pull-request", "deploy", "drift"]) {
       for (const { step } of stepsOf(compile(`pipelines/${file}.yml`))) {
         if (step.bash)
-          expect(step.bash).not.toMatch(/\$\((AZURE|ARM|PULUMI_CONFIG|System\.AccessToken)/);
+          expect(step.bash).not.toMatch(
+            /\$\((AZURE|ARM|ASHK8S_AZURESTACK|PULUMI_CONFIG|System\.AccessToken)/,
+          );
         for (const [k, v] of Object.entries<string>(step.env ?? {})) {
           if (v.startsWith("$("))
             expect(v).toBe(k === "SYSTEM_ACCESSTOKEN" ? "$(System.AccessToken)" : `$(${k})`);

@@ -12,6 +12,11 @@ import {
   PREVIEW_SECRETS,
   stepsOf,
 } from "../support/pipelineFiles";
+import {
+  CLIENT_SECRET_VARIABLE,
+  PIPELINE_ROLES,
+  ROLE_VARIABLE,
+} from "../../lib/azureStackCredentials";
 
 describe("trust rules (issue 14): Azure Pipelines", () => {
   const FORK = "eq(variables['System.PullRequest.IsFork'], 'False')";
@@ -133,5 +138,35 @@ describe("trust rules (issue 14): Azure Pipelines", () => {
       .map((s) => s.step.bash);
     expect(bash.indexOf("npm run check:stacks")).toBeGreaterThan(bash.indexOf("npm test"));
     expect(stage(p, "preview").dependsOn).toContain("checks");
+  });
+
+  test("preview identity: every stack step declares its role and maps the stamp's Azure Stack Hub secret from its own variable group", () => {
+    const expected: Record<string, [string, string, RegExp]> = {
+      "pull-request": ["preview", "Pulumi@1", /-preview$/],
+      deploy: ["deploy", "Pulumi@1", /^ashk8s-[a-z0-9-]+$/],
+      drift: ["drift", 'bash pipelines/scripts/drift.sh "$STACK"', /-drift$/],
+    };
+    for (const [file, p] of flows) {
+      const [role, what, group] = expected[file];
+      expect(PIPELINE_ROLES).toContain(role);
+      const steps = stepsOf(p).filter(({ step }) => step.task === what || step.bash === what);
+      expect(steps).toHaveLength(DEPLOYABLE.length);
+      for (const { job, step } of steps) {
+        expect({ file, env: step.env }).toEqual({
+          file,
+          env: expect.objectContaining({
+            [ROLE_VARIABLE]: role,
+            [CLIENT_SECRET_VARIABLE]: `$(${CLIENT_SECRET_VARIABLE})`,
+          }),
+        });
+        // The client id is a plain variable of the job's group, which Azure exports to every step.
+        expect(job.variables).toEqual([{ group: expect.stringMatching(group) }]);
+      }
+      // No other step gets the role or the stamp's secret.
+      for (const { step } of stepsOf(p).filter(({ step }) => !steps.some((s) => s.step === step)))
+        expect(Object.keys(step.env ?? {})).not.toEqual(
+          expect.arrayContaining([CLIENT_SECRET_VARIABLE]),
+        );
+    }
   });
 });

@@ -7,6 +7,12 @@
 import * as path from "node:path";
 import { parse } from "yaml";
 import {
+  CLIENT_ID_VARIABLE,
+  CLIENT_SECRET_VARIABLE,
+  PIPELINE_ROLES,
+  ROLE_VARIABLE,
+} from "../../lib/azureStackCredentials";
+import {
   allSteps,
   Any,
   DEPLOY_ONLY,
@@ -171,5 +177,33 @@ describe("trust rules (issue 14): GitHub Actions", () => {
     const pr = workflow("pull-request.yml");
     expect(pr.jobs.checks.with).toMatchObject({ tests: true, "check-stacks": true });
     expect(pr.jobs.preview.needs).toContain("checks");
+  });
+
+  test("preview identity: every stack job declares its role and takes the stamp's Azure Stack Hub identity from its own environment", () => {
+    const roles: [string, string, string][] = [
+      ["pull-request.yml", "preview", "preview"],
+      ["drift.yml", "drift", "drift"],
+      ["deploy.yml", "up-globals", "deploy"],
+      ["deploy.yml", "up-stamps", "deploy"],
+    ];
+    const stackJobs = ghJobs().filter(({ job }) => selfHosted(job));
+    expect(stackJobs.map(({ file, name }) => [path.basename(file), name]).sort()).toEqual(
+      roles.map(([file, job]) => [file, job]).sort(),
+    );
+    for (const [file, name, role] of roles) {
+      const job = workflow(file).jobs[name];
+      expect(PIPELINE_ROLES).toContain(role);
+      expect({ file, name, env: job.env }).toEqual({
+        file,
+        name,
+        env: expect.objectContaining({
+          [ROLE_VARIABLE]: role,
+          [CLIENT_ID_VARIABLE]: `\${{ vars.${CLIENT_ID_VARIABLE} }}`,
+          [CLIENT_SECRET_VARIABLE]: `\${{ secrets.${CLIENT_SECRET_VARIABLE} }}`,
+        }),
+      });
+      // Environment-scoped: the value is the preview environment's principal in a preview.
+      expect(job.environment).toMatch(/^\$\{\{ matrix\.environment \}\}/);
+    }
   });
 });

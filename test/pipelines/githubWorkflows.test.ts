@@ -174,12 +174,13 @@ describe("GitHub Actions workflows", () => {
   test("secrets reach steps only through env and with, never a script", () => {
     const secretNames = new Set<string>();
     for (const file of WORKFLOWS) {
-      for (const m of read(file).matchAll(/^\s*([A-Z_]+): \$\{\{ secrets\.\w+ \}\}/gm)) {
+      for (const m of read(file).matchAll(/^\s*([A-Z0-9_]+): \$\{\{ secrets\.\w+ \}\}/gm)) {
         secretNames.add(m[1]);
       }
     }
     expect([...secretNames].sort()).toEqual([
       "ARM_CLIENT_SECRET",
+      "ASHK8S_AZURESTACK_CLIENT_SECRET",
       "AZURE_CLIENT_SECRET",
       "AZURE_STORAGE_KEY",
       "AZURE_STORAGE_SAS_TOKEN",
@@ -191,7 +192,7 @@ describe("GitHub Actions workflows", () => {
         file,
         job,
         run: expect.not.stringMatching(
-          /secrets\.|set -x|ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|AZURE_STORAGE_KEY|PASSPHRASE/,
+          /secrets\.|set -x|ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|AZURE_STORAGE_KEY|PASSPHRASE|ASHK8S_AZURESTACK_CLIENT_SECRET/,
         ),
       });
     }

@@ -68,6 +68,7 @@ export const SAME_REPO = "github.event.pull_request.head.repo.full_name == githu
 /** Read-only credentials of previews; deploys also get the storage key and the passphrase. */
 export const PREVIEW_SECRETS = [
   "ARM_CLIENT_SECRET",
+  "ASHK8S_AZURESTACK_CLIENT_SECRET",
   "AZURE_CLIENT_SECRET",
   "AZURE_STORAGE_SAS_TOKEN",
 ];
