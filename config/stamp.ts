@@ -59,6 +59,13 @@ const azureStackSchema = z.strictObject({
   tenantId: uuid,
   /** Service principal (client) id; its secret is the secret key `servicePrincipalSecret`. */
   clientId: uuid,
+  /**
+   * Client id of the stamp's read-only (Reader) service principal for pull-request previews and
+   * drift checks. When set, the azurestack provider takes its client id and secret from the job's
+   * environment (ASHK8S_AZURESTACK_CLIENT_ID/_SECRET), never from config or state, and each run
+   * checks that a preview uses this principal and a deploy `clientId` (lib/azureStackCredentials.ts).
+   */
+  previewClientId: uuid.optional(),
   /** True when the stamp has no internet access (mirrors, no unattended upgrades). */
   disconnected: z.boolean().default(false),
   /** Extra PEM CA bundle for the helper VM to trust (public). Defaults to the stamp CA at /var/lib/waagent/Certificates.pem only. */
@@ -73,6 +80,16 @@ const azureStackSchema = z.strictObject({
     .min(1, "must be at least 1 (the subscription's network quota)")
     .default(DEFAULT_PUBLIC_IP_LIMIT),
 });
+
+/** The preview principal must be another principal than the deploying one. */
+const azureStackWithPreview = azureStackSchema.refine(
+  (a) => a.previewClientId === undefined || a.previewClientId !== a.clientId,
+  {
+    message:
+      "must differ from azureStack.clientId: the preview principal is a separate service principal with the Reader role only",
+    path: ["previewClientId"],
+  },
+);
 
 const poolSchema = z.strictObject({
   /** Pool name, ^[a-z][a-z0-9]{0,11}$. */
@@ -186,7 +203,7 @@ export const trafficManagerEndpointSchema = z.strictObject({
 
 export const stampSchema = z.strictObject({
   kind: z.literal("stamp"),
-  azureStack: azureStackSchema,
+  azureStack: azureStackWithPreview,
   cluster: clusterSchema,
   helperVm: helperVmSchema,
   trafficManager: trafficManagerEndpointSchema,

@@ -8,6 +8,7 @@ import { MonitoringAgent } from "../components/monitoringAgent";
 import { RatingsApp } from "../components/ratingsApp";
 import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
 import type { StampConfig } from "../config";
+import { azureStackCredentials } from "../lib/azureStackCredentials";
 import { bootstrapSettings } from "../lib/cloudInit";
 import {
   mongoStorageClass,
@@ -26,19 +27,46 @@ export interface StampProviders {
 }
 
 /**
- * The stamp's ASH provider: it authenticates with the stamp's service principal (secret from
- * config, kept secret in state). The pre-flight checks read the stamp through it.
+/**
+ * The stamp's ASH provider. It authenticates with the stamp's service principal: from config
+ * (secret kept secret in state), or, when `azureStack.previewClientId` is set, from the job's
+ * environment with no credential inputs, so a read-only preview and a deploy configure it alike
+ * (lib/azureStackCredentials.ts). The pre-flight checks read the stamp through it.
  */
-export function ashProvider(config: StampConfig): azurestack.Provider {
+export function ashProvider(
+  config: StampConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): azurestack.Provider {
   const ash = config.azureStack;
-  return new azurestack.Provider(`${config.name}-ash`, {
-    metadataHost: ash.metadataHost,
-    subscriptionId: ash.subscriptionId,
-    tenantId: ash.tenantId,
-    clientId: ash.clientId,
-    clientSecret: pulumi.secret(config.servicePrincipalSecret.reveal()),
-    features: {},
-  });
+  const credentials = azureStackCredentials(
+    {
+      stamp: config.name,
+      clientId: ash.clientId,
+      previewClientId: ash.previewClientId,
+      servicePrincipalSecret: config.servicePrincipalSecret.reveal(),
+    },
+    env,
+    pulumi.runtime.isDryRun(),
+  );
+  if (credentials.source === "config" && credentials.warning) pulumi.log.warn(credentials.warning);
+  const signIn =
+    credentials.source === "config"
+      ? {
+          clientId: ash.clientId,
+          clientSecret: pulumi.secret(config.servicePrincipalSecret.reveal()),
+        }
+      : {};
+  return new azurestack.Provider(
+    `${config.name}-ash`,
+    {
+      metadataHost: ash.metadataHost,
+      subscriptionId: ash.subscriptionId,
+      tenantId: ash.tenantId,
+      ...signIn,
+      features: {},
+    },
+    credentials.source === "environment" ? { envVarMappings: credentials.envVarMappings } : {},
+  );
 }
 
 /**
@@ -48,7 +76,8 @@ export function ashProvider(config: StampConfig): azurestack.Provider {
  */
 export function stampProviders(
   config: StampConfig,
-  ash: azurestack.Provider = ashProvider(config),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  ash: azurestack.Provider = ashProvider(config, env),
 ): StampProviders {
   return { azurestack: ash, azure: new azure.Provider(`${config.name}-azure`, {}) };
 }
@@ -75,7 +104,7 @@ export async function stampStack(config: StampConfig) {
   // Pre-flight first: a failing check throws before anything but the ASH provider is registered.
   const ashOnly = ashProvider(config);
   await stampPreflight(config, ashOnly);
-  const providers = stampProviders(config, ashOnly);
+  const providers = stampProviders(config, process.env, ashOnly);
   // The cluster and MongoDB's data are protected unless app.protectStatefulResources is false.
   const protect = protectsStatefulResources("stamp", config.app.protectStatefulResources);
   const ash = { providers: { azurestack: providers.azurestack } };

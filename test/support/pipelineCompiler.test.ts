@@ -1,5 +1,5 @@
 /**
- * The Azure Pipelines template compiler and schema checker that test/pipelines.test.ts uses on the
+ * The Azure Pipelines template compiler and schema checker that test/pipelines/ uses on the
  * real pipelines, on small in-memory pipelines: what each feature expands to, and the exact error
  * for what it refuses.
  */

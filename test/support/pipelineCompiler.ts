@@ -1,7 +1,7 @@
 /**
  * A compiler for the Azure Pipelines template features the pipelines under pipelines/ use, so
- * test/pipelines.test.ts can check each entry pipeline the way Azure runs it: `${{ }}` template
- * expressions (references, literals, eq/ne/length/and/or/not), whole-value and spliced
+ * the tests under test/pipelines/ can check each entry pipeline the way Azure runs it: `${{ }}`
+ * template expressions (references, literals, eq/ne/length/and/or/not), whole-value and spliced
  * substitution, `${{ if }}` in lists and mappings, `${{ each }}` in lists, and `- template:` items
  * with declared, typed parameters and defaults
  * (https://learn.microsoft.com/azure/devops/pipelines/process/templates). Anything else is an error,
