@@ -87,11 +87,9 @@ export class AksEngineCluster extends pulumi.ComponentResource {
     const deployment = new AksEngineDeployment(
       `${name}-aks-engine`,
       {
-        helper: helper.publicIpAddress.apply((host) => ({
-          host,
-          port: 22,
-          user: helper.adminUsername,
-        })),
+        helper: pulumi
+          .all([helper.publicIpAddress, helper.hostPublicKey])
+          .apply(([host, hostKey]) => ({ host, port: 22, user: helper.adminUsername, hostKey })),
         helperPrivateKey: pulumi.secret(helper.privateKeyOpenssh),
         context: {
           cli: "aks-engine-azurestack",

@@ -44,7 +44,7 @@ beforeAll(async () => {
     servicePrincipalSecret: SECRET,
   });
   inputs = {
-    helper: { host: helper.host, port: helper.port, user: helper.user },
+    helper: { host: helper.host, port: helper.port, user: helper.user, hostKey: helper.hostKey },
     helperPrivateKey: helper.privateKey,
     context: {
       cli: "aks-engine-azurestack",

@@ -15,11 +15,15 @@ export interface LoopbackHelper {
   port: number;
   user: string;
   privateKey: string;
+  /** The sshd's ed25519 host public key (`ssh-ed25519 AAAA...`): what the provider pins. */
+  hostKey: string;
   home: string;
   /** The bootstrap marker (outside home, so it survives `replace`). */
   bootstrapMarker: string;
   /** Clears the helper's home, as if the VM had been replaced. */
   replace(): void;
+  /** What sshd logged so far (authentications, disconnects). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -91,12 +95,14 @@ export async function startLoopbackHelper(
     port,
     user: os.userInfo().username,
     privateKey: fs.readFileSync(path.join(dir, "client_key"), "utf8"),
+    hostKey: fs.readFileSync(path.join(dir, "host_key.pub"), "utf8").trim(),
     home,
     bootstrapMarker: marker,
     replace() {
       fs.rmSync(home, { recursive: true, force: true });
       fs.mkdirSync(home, { mode: 0o700 });
     },
+    log: () => log,
     async stop() {
       sshd.kill("SIGTERM");
       await new Promise((r) => sshd.once("exit", r));

@@ -42,6 +42,7 @@ const REPORT = [
   MARK.end,
 ].join("\n");
 
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGH0TRpM6hm88W2B2sPW+f8C3IwV23ecSnYR2Syu++6I";
 type Patches = Parameters<typeof stampConfig>[1];
 function inputs(patches: Patches = {}, secret = "Sp-Secret-1"): ClusterResourceInputs {
   const config = stampConfig("seattle", patches, secret);
@@ -50,7 +51,7 @@ function inputs(patches: Patches = {}, secret = "Sp-Secret-1"): ClusterResourceI
     servicePrincipalSecret: secret,
   });
   return {
-    helper: { host: "203.0.113.5", port: 22, user: "azureuser" },
+    helper: { host: "203.0.113.5", port: 22, user: "azureuser", hostKey: HOST_KEY },
     helperPrivateKey: "KEY",
     context: {
       cli: "aks-engine-azurestack",
