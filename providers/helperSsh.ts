@@ -26,8 +26,10 @@ export interface HelperAddress {
 }
 
 export interface RunOptions {
-  /** Called for every stderr line, already masked. */
-  onLine?: (line: string) => void;
+  /** Called for every stderr line, already masked; `complete` is false for a last partial line. */
+  onLine?: (line: string, complete: boolean) => void;
+  /** Stops the command (kills ssh) after this many milliseconds: HelperTimeoutError. */
+  timeoutMs?: number;
   /** Values that must never be echoed: replaced by [secret] in streamed lines and errors. */
   secrets?: string[];
   /** Seconds before giving up on the TCP connection. Defaults to 30. */
@@ -50,6 +52,14 @@ export class HelperConnectionError extends HelperCommandError {
     super(exitCode, tail);
     this.name = "HelperConnectionError";
     this.message = `the SSH connection to the helper failed or was lost (ssh exit ${exitCode}); last lines:\n${tail.join("\n")}`;
+  }
+}
+
+/** `timeoutMs` passed: ssh was stopped (a detached operation on the helper keeps running). */
+export class HelperTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the SSH command was stopped after ${Math.round(timeoutMs / 1000)} s`);
+    this.name = "HelperTimeoutError";
   }
 }
 
@@ -193,13 +203,21 @@ export async function runOnHelper(
     const tail: string[] = [];
     const sshLines: string[] = [];
     let partial = "";
-    const emit = (raw: string) => {
+    const emit = (raw: string, complete = true) => {
       const line = mask(raw, secrets);
       tail.push(line);
       if (tail.length > 20) tail.shift();
       if (sshLines.length < 40) sshLines.push(line);
-      options.onLine?.(line);
+      options.onLine?.(line, complete);
     };
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGTERM");
+          }, options.timeoutMs);
     child.stdout.on("data", (d: Buffer) => stdout.push(d));
     child.stderr.on("data", (d: Buffer) => {
       const lines = (partial + d.toString("utf8")).split("\n");
@@ -212,8 +230,9 @@ export async function runOnHelper(
     const code = await new Promise<number | null>((resolve, reject) => {
       child.on("error", reject);
       child.on("close", resolve);
-    });
-    if (partial) emit(partial);
+    }).finally(() => clearTimeout(timer));
+    if (partial) emit(partial, false);
+    if (timedOut) throw new HelperTimeoutError(options.timeoutMs ?? 0);
     if (code === 255 || code === null) {
       const text = sshLines.join("\n");
       if (/Host key verification failed|no matching host key type found/.test(text))

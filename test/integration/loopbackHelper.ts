@@ -24,6 +24,8 @@ export interface LoopbackHelper {
   replace(): void;
   /** What sshd logged so far (authentications, disconnects). */
   log(): string;
+  /** Kills the helper's live SSH sessions on the server side (a dropped connection). */
+  dropSessions(): number;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,23 @@ export async function startLoopbackHelper(
       fs.mkdirSync(home, { mode: 0o700 });
     },
     log: () => log,
+    dropSessions() {
+      // sshd's per-connection processes are its direct children.
+      let killed = 0;
+      for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+          const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+          if (ppid === sshd.pid) {
+            process.kill(Number(pid), "SIGKILL");
+            killed++;
+          }
+        } catch {
+          // gone meanwhile
+        }
+      }
+      return killed;
+    },
     async stop() {
       sshd.kill("SIGTERM");
       await new Promise((r) => sshd.once("exit", r));

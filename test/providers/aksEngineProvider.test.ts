@@ -79,7 +79,12 @@ const state = (i: ClusterResourceInputs): ClusterResourceOutputs => ({
 let stderr: jest.SpyInstance;
 beforeEach(() => {
   runner.mockReset();
-  runner.mockResolvedValue(REPORT);
+  // A detached operation: the start script reports the operation id, the follow script the report.
+  runner.mockImplementation(async (_helper, _key, script) =>
+    script.includes("<<'ASHK8S_RUN'")
+      ? "=== ashk8s:operation upgrade-20260101T000000Z-0123abcd ===\n"
+      : REPORT,
+  );
   stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
 });
 afterEach(() => stderr.mockRestore());
@@ -167,7 +172,8 @@ describe("a switched service principal (new client id and secret)", () => {
 
   test("update runs one forced upgrade whose script writes the new client id and secret into the generated apimodel first", async () => {
     await aksEngineProvider.update!("id", state(inputs()), news());
-    expect(runner).toHaveBeenCalledTimes(1);
+    expect(runner).toHaveBeenCalledTimes(2); // start the detached operation, then follow it
+    expect(runner.mock.calls[1][2]).toContain("upgrade-20260101T000000Z-0123abcd");
     const script = runner.mock.calls[0][2];
     const sync = script.indexOf(`python3 - "$S/sp-secret" _output/apimodel.json '${newId}'`);
     const upgrade = script.indexOf("'aks-engine-azurestack' upgrade");
