@@ -74,7 +74,12 @@ export class HelperHostKeyError extends Error {
 /** The name the pinned key is filed under in the per-command known_hosts (`HostKeyAlias`). */
 export const HOST_KEY_ALIAS = "ashk8s-helper";
 
-const ED25519_PREFIX = Buffer.from([0, 0, 0, 11, ...Buffer.from("ssh-ed25519"), 0, 0, 0, 32]);
+/**
+ * The first 19 bytes of every ed25519 public key blob (type name and key length), in hex: a
+ * string, because the dynamic provider runs a serialized copy of this module, in which a captured
+ * module-level Buffer is no longer a Buffer.
+ */
+const ED25519_PREFIX_HEX = "0000000b7373682d6564323535313900000020";
 
 /**
  * The base64 blob of a pinned host key, after checking it is exactly one OpenSSH ed25519 public
@@ -84,7 +89,12 @@ const ED25519_PREFIX = Buffer.from([0, 0, 0, 11, ...Buffer.from("ssh-ed25519"), 
 export function hostKeyBlob(hostKey: string): string {
   const m = /^ssh-ed25519 ([A-Za-z0-9+/]+={0,2})(?: [\x21-\x7e]*)?\n?$/.exec(hostKey);
   const blob = m ? Buffer.from(m[1], "base64") : undefined;
-  if (!m || !blob || blob.length !== 51 || !blob.subarray(0, 19).equals(ED25519_PREFIX)) {
+  if (
+    !m ||
+    !blob ||
+    blob.length !== 51 ||
+    blob.subarray(0, 19).toString("hex") !== ED25519_PREFIX_HEX
+  ) {
     throw new Error(
       `helper.hostKey: ${JSON.stringify(hostKey.slice(0, 200))} is not one OpenSSH ed25519 public key; expected one line "ssh-ed25519 <base64 of 51 bytes>" (the helper's pinned host key from components/helperVm.ts)`,
     );
@@ -120,13 +130,31 @@ export function checkHelperAddress(a: HelperAddress): void {
   hostKeyBlob(a.hostKey);
 }
 
-/** Replaces every secret (and its base64 form) in `line` with [secret]. */
+/**
+ * The base64 text a secret becomes inside a longer base64 stream, for each of the three byte
+ * alignments: only the characters that depend on the secret's bytes alone.
+ */
+function base64Cores(secret: string): string[] {
+  const bytes = Buffer.from(secret);
+  return [0, 1, 2].map((k) =>
+    Buffer.concat([Buffer.alloc(k), bytes])
+      .toString("base64")
+      .slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6)),
+  );
+}
+
+/**
+ * Replaces every secret in `line` with [secret]: the text itself, its base64 form, and (for
+ * secrets of 8 bytes or more) its base64 core at any alignment, so a secret inside a longer
+ * base64 text (an archive, a kubeconfig) is hidden too.
+ */
 export function mask(line: string, secrets: string[]): string {
   let out = line;
   for (const s of secrets) {
     if (!s) continue;
-    for (const form of [s, Buffer.from(s).toString("base64")])
-      out = out.split(form).join("[secret]");
+    const forms = [s, Buffer.from(s).toString("base64")];
+    if (Buffer.byteLength(s) >= 8) forms.push(...base64Cores(s));
+    for (const form of forms) out = out.split(form).join("[secret]");
   }
   return out;
 }
