@@ -105,6 +105,9 @@ export class AksEngineCluster extends pulumi.ComponentResource {
         apiModel,
         servicePrincipalSecret: pulumi.secret(spSecret),
         servicePrincipalCertificate: pulumi.secret(args.servicePrincipalCertificate.reveal()),
+        ...(cluster.operationTimeoutMinutes
+          ? { operationTimeoutMinutes: cluster.operationTimeoutMinutes }
+          : {}),
       },
       { ...child, dependsOn: [group, helper.vm], protect: args.protect },
     );
