@@ -87,11 +87,9 @@ export class AksEngineCluster extends pulumi.ComponentResource {
     const deployment = new AksEngineDeployment(
       `${name}-aks-engine`,
       {
-        helper: helper.publicIpAddress.apply((host) => ({
-          host,
-          port: 22,
-          user: helper.adminUsername,
-        })),
+        helper: pulumi
+          .all([helper.publicIpAddress, helper.hostPublicKey])
+          .apply(([host, hostKey]) => ({ host, port: 22, user: helper.adminUsername, hostKey })),
         helperPrivateKey: pulumi.secret(helper.privateKeyOpenssh),
         context: {
           cli: "aks-engine-azurestack",
@@ -107,6 +105,9 @@ export class AksEngineCluster extends pulumi.ComponentResource {
         apiModel,
         servicePrincipalSecret: pulumi.secret(spSecret),
         servicePrincipalCertificate: pulumi.secret(args.servicePrincipalCertificate.reveal()),
+        ...(cluster.operationTimeoutMinutes
+          ? { operationTimeoutMinutes: cluster.operationTimeoutMinutes }
+          : {}),
       },
       { ...child, dependsOn: [group, helper.vm], protect: args.protect },
     );

@@ -22,7 +22,8 @@ export interface HelperVmArgs {
   dnsLabel: string;
   /**
    * What cloud-init installs and trusts: the pinned aks-engine and kubectl downloads, extra CA, and
-   * the admin user (the VM's only login, by key). Secret-free: custom data is readable.
+   * the admin user (the VM's only login, by key). Secret-free: custom data is readable. (The
+   * helper's SSH host key is generated here and added to the custom data separately.)
    */
   bootstrap: BootstrapSettings;
 }
@@ -31,8 +32,10 @@ export interface HelperVmArgs {
  * The stamp's helper VM, where aks-engine-azurestack runs: resource group, VNet with one subnet
  * whose NSG admits SSH only from `helperVm.sshAllowList`, a static public IP with a DNS label, a
  * NIC, and an Ubuntu 22.04 VM that logs in by key only (key pair from @pulumi/tls, private key
- * kept as a secret output) and bootstraps from secret-free cloud-init. Needs the stamp's
- * `azurestack` provider in `opts.providers`. `AksEngineCluster` takes it to run aks-engine on.
+ * kept as a secret output) and bootstraps from cloud-init. Its SSH host key (ed25519, also from
+ * @pulumi/tls) is given to it by cloud-init, so the cluster provider knows and pins it before the
+ * first contact; a new host key replaces the VM. Needs the stamp's `azurestack` provider in
+ * `opts.providers`. `AksEngineCluster` takes it to run aks-engine on.
  */
 export class HelperVm extends pulumi.ComponentResource {
   /** Static public IP address of the helper. */
@@ -43,6 +46,11 @@ export class HelperVm extends pulumi.ComponentResource {
   public readonly adminUsername: string;
   /** SSH private key of the admin user (secret). */
   public readonly privateKeyOpenssh: pulumi.Output<string>;
+  /**
+   * The helper's pinned SSH host key (`ssh-ed25519 AAAA...`), known once the VM that holds it
+   * exists: a replaced host key comes with a replaced VM.
+   */
+  public readonly hostPublicKey: pulumi.Output<string>;
   /** The VM, for dependencies. */
   public readonly vm: azurestack.LinuxVirtualMachine;
 
@@ -60,6 +68,24 @@ export class HelperVm extends pulumi.ComponentResource {
         additionalSecretOutputs: ["privateKeyOpenssh", "privateKeyPem", "privateKeyPemPkcs8"],
       },
     );
+    // The host key travels in custom data (a secret input of the VM, encrypted in state): a new
+    // key changes the custom data, and cloud-init reads custom data only at first boot, so the VM
+    // is replaced (delete first: its name is fixed).
+    const hostKey = new tls.PrivateKey(
+      `${name}-host-key`,
+      { algorithm: "ED25519" },
+      {
+        ...child,
+        additionalSecretOutputs: ["privateKeyOpenssh", "privateKeyPem", "privateKeyPemPkcs8"],
+      },
+    );
+    const customData = pulumi
+      .all([hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
+      .apply(([privateKeyOpenssh, publicKeyOpenssh]) =>
+        Buffer.from(renderCloudInit(bootstrap, { privateKeyOpenssh, publicKeyOpenssh })).toString(
+          "base64",
+        ),
+      );
     this.vm = new azurestack.LinuxVirtualMachine(
       `${name}-vm`,
       {
@@ -72,19 +98,23 @@ export class HelperVm extends pulumi.ComponentResource {
         networkInterfaceIds: [nic.id],
         osDisk: { caching: "ReadWrite", storageAccountType: "Standard_LRS" },
         sourceImageReference: args.image,
-        customData: Buffer.from(renderCloudInit(bootstrap)).toString("base64"),
+        customData: pulumi.secret(customData),
       },
-      child,
+      { ...child, replaceOnChanges: ["customData"], deleteBeforeReplace: true },
     );
 
     this.publicIpAddress = ip.ipAddress;
     this.fqdn = ip.fqdn;
     this.adminUsername = bootstrap.adminUsername;
     this.privateKeyOpenssh = pulumi.secret(key.privateKeyOpenssh);
+    this.hostPublicKey = pulumi
+      .all([this.vm.id, hostKey.publicKeyOpenssh])
+      .apply(([, publicKey]) => publicKey.trim());
     this.registerOutputs({
       publicIpAddress: this.publicIpAddress,
       fqdn: this.fqdn,
       privateKeyOpenssh: this.privateKeyOpenssh,
+      hostPublicKey: this.hostPublicKey,
     });
   }
 }

@@ -99,6 +99,12 @@ const poolSchema = z.strictObject({
   vmSize: nonEmpty.default("Standard_DS2_v2"),
 });
 
+/** Minutes of one aks-engine operation's wait: more than 0, at most a week. */
+const operationMinutes = z
+  .number()
+  .positive("must be more than 0 minutes")
+  .max(10080, "must be at most 10080 minutes (a week)");
+
 const clusterSchema = z.strictObject({
   /** DNS prefix of the API server: <dnsPrefix>.<location>.cloudapp.<externalFqdn>. */
   dnsPrefix: z
@@ -141,6 +147,18 @@ const clusterSchema = z.strictObject({
   maxNodes: z.number().int().min(1).default(50),
   /** Linux admin user on the nodes, not one Azure reserves. Defaults to azureuser. */
   adminUsername,
+  /**
+   * How long `pulumi up` waits for each aks-engine operation, in minutes (defaults in
+   * providers/helperOperation.ts: deploy 120, scale 90, upgrade 360). Past it the wait ends with
+   * an error; the operation keeps running on the helper and the next `pulumi up` follows it.
+   */
+  operationTimeoutMinutes: z
+    .strictObject({
+      deploy: operationMinutes.optional(),
+      scale: operationMinutes.optional(),
+      upgrade: operationMinutes.optional(),
+    })
+    .optional(),
 });
 
 const helperVmSchema = z.strictObject({

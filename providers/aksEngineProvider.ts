@@ -18,6 +18,7 @@ import {
   parseHelperReport,
   renderHelperScript,
 } from "./helperCommands";
+import { DEFAULT_TIMEOUT_MINUTES, LongOperation, runDetached } from "./helperOperation";
 import { HelperAddress, runOnHelper } from "./helperSsh";
 
 /** Inputs of the cluster resource (plain values; the secret ones are wrapped by the component). */
@@ -31,6 +32,12 @@ export interface ClusterResourceInputs {
   apiModel: string;
   servicePrincipalSecret: string;
   servicePrincipalCertificate: string;
+  /**
+   * Overall wait per operation in minutes (defaults: deploy 120, scale 90, upgrade 360). Past it
+   * the provider stops waiting; the operation keeps running on the helper and the next
+   * `pulumi up` follows it.
+   */
+  operationTimeoutMinutes?: Partial<Record<LongOperation["op"], number>>;
 }
 
 /** State of the cluster resource: its inputs plus what the cluster reported. */
@@ -71,6 +78,29 @@ async function run(
   restoreArchive?: string,
 ): Promise<{ kubeconfig: string; outputArchive: string; observed: ObservedCluster }> {
   const label = `[aks-engine ${inputs.context.location}] ${operation.op}`;
+  const mask = [inputs.servicePrincipalSecret, inputs.servicePrincipalCertificate];
+  if (operation.op === "deploy" || operation.op === "scale" || operation.op === "upgrade") {
+    const stdout = await runDetached({
+      helper: inputs.helper,
+      privateKey: inputs.helperPrivateKey,
+      context: inputs.context,
+      operation,
+      secrets: {
+        servicePrincipalCertificate: inputs.servicePrincipalCertificate,
+        servicePrincipalSecret: inputs.servicePrincipalSecret,
+      },
+      restoreArchive,
+      timeoutMs: operationTimeoutMs(inputs, operation.op),
+      mask,
+      say: (line) => process.stderr.write(`${label}: ${line}\n`),
+    });
+    const report = parseHelperReport(stdout);
+    return {
+      kubeconfig: report.kubeconfig,
+      outputArchive: report.outputArchive,
+      observed: observeNodes(report.nodesJson),
+    };
+  }
   const script = renderHelperScript(
     inputs.context,
     operation,
@@ -81,7 +111,7 @@ async function run(
     restoreArchive,
   );
   const stdout = await runOnHelper(inputs.helper, inputs.helperPrivateKey, script, {
-    secrets: [inputs.servicePrincipalSecret, inputs.servicePrincipalCertificate],
+    secrets: mask,
     // Plugin stderr reaches the Pulumi CLI as diagnostics: a long deploy shows its progress.
     onLine: (line) => process.stderr.write(`${label}: ${line}\n`),
   });
@@ -98,6 +128,17 @@ async function run(
     outputArchive: report.outputArchive,
     observed: observeNodes(report.nodesJson),
   };
+}
+
+/** The overall timeout of one operation: `operationTimeoutMinutes` or the default, checked. */
+export function operationTimeoutMs(inputs: ClusterResourceInputs, op: LongOperation["op"]): number {
+  const minutes = inputs.operationTimeoutMinutes?.[op] ?? DEFAULT_TIMEOUT_MINUTES[op];
+  if (typeof minutes !== "number" || !(minutes > 0) || minutes > 7 * 24 * 60) {
+    throw new Error(
+      `operationTimeoutMinutes.${op}: ${JSON.stringify(minutes)} is not allowed; expected minutes, more than 0 and at most 10080 (a week)`,
+    );
+  }
+  return minutes * 60_000;
 }
 
 /** Digest of the input definition without secrets: tells a corrected first deploy apart. */

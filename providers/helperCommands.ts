@@ -86,49 +86,47 @@ function authArgs(c: HelperContext): string {
   ].join(" ");
 }
 
-/**
- * Renders the script for one operation. `restoreArchive` (base64 tar.gz of `_output/` from state)
- * is unpacked first when the helper has no `_output/apimodel.json` (a new or replaced helper).
- */
-export function renderHelperScript(
-  c: HelperContext,
-  operation: HelperOperation,
-  secrets: HelperSecrets,
-  restoreArchive?: string,
-): string {
-  const lines: string[] = [
+/** The first lines of every helper script: strict bash, private files, bootstrap done, workdir. */
+export function preamble(c: HelperContext, op: string): string[] {
+  return [
     "set -euo pipefail",
     "umask 077",
-    `echo "[helper] ${operation.op} on $(hostname)" >&2`,
+    `echo "[helper] ${op} on $(hostname)" >&2`,
     `for i in $(seq 1 120); do [ -f ${q(c.bootstrapMarker)} ] && break; echo "[helper] waiting for the bootstrap to finish ($i)" >&2; sleep 5; done`,
     `[ -f ${q(c.bootstrapMarker)} ] || { echo "[helper] bootstrap did not finish:" ${q(c.bootstrapMarker)} "is missing" >&2; exit 20; }`,
     `mkdir -p "$HOME/"${q(HELPER_WORKDIR)} && cd "$HOME/"${q(HELPER_WORKDIR)}`,
-    'S=$(mktemp -d "$PWD/.run.XXXXXX")',
-    "trap 'rm -rf \"$S\"' EXIT",
   ];
-  if (operation.op === "forget") {
-    lines.push("rm -rf _output", 'echo "[helper] removed _output" >&2');
-    return `${lines.join("\n")}\n`;
-  }
-  if (restoreArchive) {
-    lines.push(
-      "if [ ! -f _output/apimodel.json ]; then",
-      '  echo "[helper] restoring _output/ from Pulumi state" >&2',
-      `  base64 -d <<'ASHK8S_DATA' | tar -xzf -\n${restoreArchive.replace(/(.{76})/g, "$1\n")}\nASHK8S_DATA`,
-      "fi",
-    );
-  }
-  const needsArm = operation.op !== "observe";
-  if (needsArm) {
-    const { certificate, privateKey } = splitCertificateBundle(secrets.servicePrincipalCertificate);
-    lines.push(secretFile("sp.crt", certificate), secretFile("sp.key", privateKey));
-  }
+}
+
+/** Unpacks `_output/` from state (base64 tar.gz) when the helper has none (new or replaced). */
+export function restoreLines(restoreArchive: string): string[] {
+  return [
+    "if [ ! -f _output/apimodel.json ]; then",
+    '  echo "[helper] restoring _output/ from Pulumi state" >&2',
+    `  base64 -d <<'ASHK8S_DATA' | tar -xzf -\n${restoreArchive.replace(/(.{76})/g, "$1\n")}\nASHK8S_DATA`,
+    "fi",
+  ];
+}
+
+/** The quoted here-documents that write an operation's secrets into `$S` (0600 files). */
+export function secretLines(operation: HelperOperation, secrets: HelperSecrets): string[] {
+  if (operation.op === "observe" || operation.op === "forget") return [];
+  const { certificate, privateKey } = splitCertificateBundle(secrets.servicePrincipalCertificate);
+  const lines = [secretFile("sp.crt", certificate), secretFile("sp.key", privateKey)];
+  if (operation.op === "deploy") lines.push(secretFile("apimodel.json", operation.apiModel));
+  lines.push(secretFile("sp-secret", secrets.servicePrincipalSecret));
+  return lines;
+}
+
+/**
+ * The commands of a deploy, scale or upgrade, run in the workdir with the secrets in `$S`: the
+ * body of the detached operation (providers/helperOperation.ts). Secret-free: only file paths.
+ */
+export function operationLines(c: HelperContext, operation: HelperOperation): string[] {
   const cli = q(c.cli);
   switch (operation.op) {
     case "deploy":
-      lines.push(
-        secretFile("apimodel.json", operation.apiModel),
-        secretFile("sp-secret", secrets.servicePrincipalSecret),
+      return [
         ...deployModelChoice(operation.digest, c.clientId),
         `${cli} deploy ${authArgs(c)} --api-model "$model" --resource-group ${q(c.resourceGroup)} --output-directory _output --force-overwrite 1>&2 || rc=$?`,
         // The digest of the definition this _output/ was generated from, kept even on failure so
@@ -136,26 +134,25 @@ export function renderHelperScript(
         `if [ -d _output ]; then printf '%s\\n' ${q(operation.digest)} > ${DEPLOY_FILES.digest}; fi`,
         `if [ "$rc" -ne 0 ]; then echo "[helper] deploy failed with exit code $rc" >&2; exit "$rc"; fi`,
         `date -u +%Y-%m-%dT%H:%M:%SZ > ${DEPLOY_FILES.deployed}`,
-      );
-      break;
+      ];
     case "scale":
-      lines.push(
-        secretFile("sp-secret", secrets.servicePrincipalSecret),
+      return [
         syncCredentialsIntoApiModel(c.clientId),
         `${cli} scale ${authArgs(c)} --api-model _output/apimodel.json --resource-group ${q(c.resourceGroup)} --node-pool ${q(operation.pool)} --new-node-count ${operation.count} --apiserver ${q(c.apiServerFqdn)} 1>&2`,
-      );
-      break;
+      ];
     case "upgrade":
-      lines.push(
-        secretFile("sp-secret", secrets.servicePrincipalSecret),
+      return [
         syncCredentialsIntoApiModel(c.clientId),
         `${cli} upgrade ${authArgs(c)} --api-model _output/apimodel.json --resource-group ${q(c.resourceGroup)} --upgrade-version ${q(operation.version)}${operation.force ? " --force" : ""} 1>&2`,
-      );
-      break;
-    case "observe":
-      break;
+      ];
+    default:
+      return [];
   }
-  lines.push(
+}
+
+/** Prints the report (nodes, kubeconfig, `_output/` archive) between the markers on stdout. */
+export function reportLines(c: HelperContext): string[] {
+  return [
     `kc=_output/kubeconfig/kubeconfig.${q(c.location)}.json`,
     '[ -f "$kc" ] || { echo "[helper] no kubeconfig at $kc: the cluster was never deployed from this helper and state has none" >&2; exit 21; }',
     `echo ${q(MARK.nodes)}`,
@@ -165,9 +162,44 @@ export function renderHelperScript(
     `echo ${q(MARK.archive)}`,
     "tar -czf - _output | base64 -w0; echo",
     `echo ${q(MARK.end)}`,
-  );
+  ];
+}
+
+/**
+ * Renders one operation as a single script run in the SSH session (observe and forget; deploy,
+ * scale and upgrade run detached through providers/helperOperation.ts, with the same
+ * `operationLines`). `restoreArchive` (base64 tar.gz of `_output/` from state) is unpacked first
+ * when the helper has no `_output/apimodel.json` (a new or replaced helper).
+ */
+export function renderHelperScript(
+  c: HelperContext,
+  operation: HelperOperation,
+  secrets: HelperSecrets,
+  restoreArchive?: string,
+): string {
+  const lines: string[] = [
+    ...preamble(c, operation.op),
+    'S=$(mktemp -d "$PWD/.run.XXXXXX")',
+    "trap 'rm -rf \"$S\"' EXIT",
+  ];
+  if (operation.op === "forget") {
+    lines.push(
+      // Never under a running operation (providers/helperOperation.ts holds this lock).
+      `mkdir -p ${OPS_DIR} && exec 9>>${OPS_DIR}/lock`,
+      `flock -n 9 || { echo "[helper] refused to remove _output: an operation is running: $(cat ${OPS_DIR}/"$(cat ${OPS_DIR}/current)"/info 2>/dev/null)" >&2; exit 75; }`,
+      "rm -rf _output",
+      'echo "[helper] removed _output" >&2',
+    );
+    return `${lines.join("\n")}\n`;
+  }
+  if (restoreArchive) lines.push(...restoreLines(restoreArchive));
+  lines.push(...secretLines(operation, secrets), ...operationLines(c, operation));
+  lines.push(...reportLines(c));
   return `${lines.join("\n")}\n`;
 }
+
+/** Where detached operations keep their lock, log, exit status and secrets (under the workdir). */
+export const OPS_DIR = ".ashk8s-ops";
 
 /** Files next to `_output/` content that record the deploy's progress (inside `_output/`, so
  * they travel with the archive in state). */

@@ -177,6 +177,8 @@ describe("hostile values in the bootstrap script, run for real", () => {
 
   function run(settings: Parameters<typeof renderBootstrapScript>[0]) {
     const prefix = fs.mkdtempSync(path.join(dir, "root-"));
+    fs.mkdirSync(path.join(prefix, "var/lib/waagent"), { recursive: true });
+    fs.writeFileSync(path.join(prefix, "var/lib/waagent/Certificates.pem"), "stamp CA");
     const result = spawnSync("bash", ["-c", renderBootstrapScript(settings)], {
       env: { ...process.env, ASHK8S_PREFIX: prefix },
       encoding: "utf8",

@@ -3,8 +3,20 @@
  * exports behind the StackReference, NGF's Gateway address and Service, keys, the helper's IP and
  * the cluster resource's observed state. Shared by the stamp program tests and `npm run bench`.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { GLOBAL_OUTPUT_KEYS, GlobalOutputs } from "../stacks/globalOutputs";
+
+/** A well-formed (not a working) ed25519 key pair in OpenSSH form, derived from the name. */
+function ed25519Mock(name: string) {
+  const prefix = Buffer.from([0, 0, 0, 11, ...Buffer.from("ssh-ed25519"), 0, 0, 0, 32]);
+  const blob = Buffer.concat([prefix, createHash("sha256").update(name).digest()]);
+  const body = Buffer.from(`mock private key ${name}`).toString("base64");
+  return {
+    publicKeyOpenssh: `ssh-ed25519 ${blob.toString("base64")}\n`,
+    privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\n-----END OPENSSH PRIVATE KEY-----\n`,
+  };
+}
 
 /** What the global stack exported, as the StackReference returns it. */
 export const GLOBAL_EXPORTS: GlobalOutputs = {
@@ -49,11 +61,13 @@ export function stampMockOutputs(stack: string): Record<string, Outputs> {
             status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } },
           }
         : {},
-    "tls:index/privateKey:PrivateKey": (a) => ({
-      publicKeyOpenssh: `ssh-rsa AAAAB3Nza${a.name} generated`,
-      privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${a.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
-      privateKeyPem: `-----BEGIN RSA PRIVATE KEY-----\n${a.name}\n-----END RSA PRIVATE KEY-----\n`,
-    }),
+    "tls:index/privateKey:PrivateKey": (a) =>
+      a.inputs.algorithm === "ED25519"
+        ? ed25519Mock(a.name)
+        : {
+            publicKeyOpenssh: `ssh-rsa AAAAB3Nza${a.name} generated`,
+            privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${a.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+          },
     // NGF's mTLS certificates (components/gatewayCertificates.ts).
     "tls:index/selfSignedCert:SelfSignedCert": (a) => ({
       certPem: `-----BEGIN CERTIFICATE-----\n${a.name}\n-----END CERTIFICATE-----\n`,

@@ -67,6 +67,7 @@ export function describeStampProgram(
         `pulumi:providers:azurestack ${stack}-ash`,
         `pulumi:providers:kubernetes ${stack}-cluster-k8s`,
         `tls:index/privateKey:PrivateKey ${stack}-cluster-node-ssh-key`,
+        `tls:index/privateKey:PrivateKey ${stack}-helper-host-key`,
         `tls:index/privateKey:PrivateKey ${stack}-helper-ssh-key`,
         // NGF's control plane <-> data plane mTLS (components/gatewayCertificates.ts).
         `tls:index/privateKey:PrivateKey ${stack}-ingress-certs-ca-key`,
@@ -111,7 +112,7 @@ export function describeStampProgram(
     );
   });
 
-  test("the helper VM: key-only login with the @pulumi/tls key, configured image, secret-free cloud-init", () => {
+  test("the helper VM: key-only login with the @pulumi/tls key, configured image, cloud-init whose only secret is the pinned host key", () => {
     const vm = one("azurestack:index/linuxVirtualMachine:LinuxVirtualMachine");
     expect(vm.inputs).toMatchObject({
       disablePasswordAuthentication: true,
@@ -127,11 +128,24 @@ export function describeStampProgram(
     ).toString();
     expect(cloudInit).toMatch(/^#cloud-config/);
     expect(cloudInit).not.toContain(SP_SECRET);
-    expect(cloudInit).not.toContain("PRIVATE KEY");
+    expect(cloudInit).not.toContain(`${stack}-helper-ssh-key`); // the admin's private key
+    // The one private key in it is the helper's own host key, which the cluster resource pins.
+    expect(cloudInit.match(/BEGIN OPENSSH PRIVATE KEY/g)).toHaveLength(1);
+    expect(cloudInit).toContain(
+      Buffer.from(`mock private key ${stack}-helper-host-key`).toString("base64"),
+    );
     const key = find("tls:index/privateKey:PrivateKey").find(
       (r) => r.name === `${stack}-helper-ssh-key`,
     );
     expect(key?.inputs).toEqual({ algorithm: "RSA", rsaBits: 4096 });
+    const hostKey = find("tls:index/privateKey:PrivateKey").find(
+      (r) => r.name === `${stack}-helper-host-key`,
+    );
+    expect(hostKey?.inputs).toEqual({ algorithm: "ED25519" });
+    const dyn = one("pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment");
+    expect((dyn.inputs.helper as { hostKey: string }).hostKey).toMatch(
+      /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\S{48}$/,
+    );
     expect(one("azurestack:index/publicIp:PublicIp").inputs).toMatchObject({
       allocationMethod: "Static",
       domainNameLabel: `${stack}-aks-helper`,

@@ -82,6 +82,7 @@ beforeAll(async () => {
   };
   set("port", String(helper.port));
   set("user", helper.user);
+  set("hostKey", helper.hostKey);
   set("marker", helper.bootstrapMarker);
   set("spec", JSON.stringify(spec));
   // Secrets go on stdin (never argv) and are stored encrypted.

@@ -44,7 +44,7 @@ beforeAll(async () => {
     servicePrincipalSecret: SECRET,
   });
   inputs = {
-    helper: { host: helper.host, port: helper.port, user: helper.user },
+    helper: { host: helper.host, port: helper.port, user: helper.user, hostKey: helper.hostKey },
     helperPrivateKey: helper.privateKey,
     context: {
       cli: "aks-engine-azurestack",
@@ -132,7 +132,7 @@ test("a deploy that fails half-way is retried with the generated apimodel and co
   const log = argvLog();
   expect(log).toHaveLength(2);
   expect(log[0]).toMatch(
-    /^deploy .*--api-model \/.*\/\.run\.\w+\/apimodel\.json .*--force-overwrite$/,
+    /^deploy .*--api-model \/.*\/\.ashk8s-ops\/deploy-\w+-\w+\/s\/apimodel\.json .*--force-overwrite$/,
   );
   expect(log[1]).toMatch(/^deploy .*--api-model _output\/apimodel\.json .*--force-overwrite$/);
   const generated = JSON.parse(
@@ -162,6 +162,14 @@ test("secrets reach the tool only as 0600 files, removed afterwards; the log str
     .readdirSync(path.join(helper.home, "ashk8s"))
     .filter((f) => f.startsWith(".run."));
   expect(leftovers).toEqual([]);
+  // Detached operations: each had its own secrets directory, removed when it ended.
+  const ops = fs.readdirSync(path.join(helper.home, "ashk8s/.ashk8s-ops"));
+  expect(ops.filter((o) => o.startsWith("deploy-"))).toHaveLength(2);
+  for (const o of ops.filter((o) => o.startsWith("deploy-"))) {
+    const dir = path.join(helper.home, "ashk8s/.ashk8s-ops", o);
+    expect(fs.readdirSync(dir).sort()).toEqual(["info", "key", "log", "rc", "run.sh"]);
+    expect(fs.statSync(dir).mode & 0o077).toBe(0);
+  }
   for (const f of ["apimodel.json", "kubeconfig/kubeconfig.seattle.json"]) {
     expect(fs.statSync(path.join(helper.home, "ashk8s/_output", f)).mode & 0o077).toBe(0);
   }
@@ -298,7 +306,7 @@ test("a failed first deploy is retried from a corrected definition; the failed _
   const log = argvLog();
   expect(log).toHaveLength(2);
   expect(log[1]).toMatch(
-    /^deploy .*--api-model \/.*\/\.run\.\w+\/apimodel\.json .*--force-overwrite$/,
+    /^deploy .*--api-model \/.*\/\.ashk8s-ops\/deploy-\w+-\w+\/s\/apimodel\.json .*--force-overwrite$/,
   );
   const generated = JSON.parse(
     fs.readFileSync(path.join(helper.home, "ashk8s/_output/apimodel.json"), "utf8"),

@@ -15,11 +15,17 @@ export interface LoopbackHelper {
   port: number;
   user: string;
   privateKey: string;
+  /** The sshd's ed25519 host public key (`ssh-ed25519 AAAA...`): what the provider pins. */
+  hostKey: string;
   home: string;
   /** The bootstrap marker (outside home, so it survives `replace`). */
   bootstrapMarker: string;
   /** Clears the helper's home, as if the VM had been replaced. */
   replace(): void;
+  /** What sshd logged so far (authentications, disconnects). */
+  log(): string;
+  /** Kills the helper's live SSH sessions on the server side (a dropped connection). */
+  dropSessions(): number;
   stop(): Promise<void>;
 }
 
@@ -91,11 +97,30 @@ export async function startLoopbackHelper(
     port,
     user: os.userInfo().username,
     privateKey: fs.readFileSync(path.join(dir, "client_key"), "utf8"),
+    hostKey: fs.readFileSync(path.join(dir, "host_key.pub"), "utf8").trim(),
     home,
     bootstrapMarker: marker,
     replace() {
       fs.rmSync(home, { recursive: true, force: true });
       fs.mkdirSync(home, { mode: 0o700 });
+    },
+    log: () => log,
+    dropSessions() {
+      // sshd's per-connection processes are its direct children.
+      let killed = 0;
+      for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+          const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+          if (ppid === sshd.pid) {
+            process.kill(Number(pid), "SIGKILL");
+            killed++;
+          }
+        } catch {
+          // gone meanwhile
+        }
+      }
+      return killed;
     },
     async stop() {
       sshd.kill("SIGTERM");

@@ -42,6 +42,7 @@ const REPORT = [
   MARK.end,
 ].join("\n");
 
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGH0TRpM6hm88W2B2sPW+f8C3IwV23ecSnYR2Syu++6I";
 type Patches = Parameters<typeof stampConfig>[1];
 function inputs(patches: Patches = {}, secret = "Sp-Secret-1"): ClusterResourceInputs {
   const config = stampConfig("seattle", patches, secret);
@@ -50,7 +51,7 @@ function inputs(patches: Patches = {}, secret = "Sp-Secret-1"): ClusterResourceI
     servicePrincipalSecret: secret,
   });
   return {
-    helper: { host: "203.0.113.5", port: 22, user: "azureuser" },
+    helper: { host: "203.0.113.5", port: 22, user: "azureuser", hostKey: HOST_KEY },
     helperPrivateKey: "KEY",
     context: {
       cli: "aks-engine-azurestack",
@@ -78,7 +79,12 @@ const state = (i: ClusterResourceInputs): ClusterResourceOutputs => ({
 let stderr: jest.SpyInstance;
 beforeEach(() => {
   runner.mockReset();
-  runner.mockResolvedValue(REPORT);
+  // A detached operation: the start script reports the operation id, the follow script the report.
+  runner.mockImplementation(async (_helper, _key, script) =>
+    script.includes("<<'ASHK8S_RUN'")
+      ? "=== ashk8s:operation upgrade-20260101T000000Z-0123abcd ===\n"
+      : REPORT,
+  );
   stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
 });
 afterEach(() => stderr.mockRestore());
@@ -166,7 +172,8 @@ describe("a switched service principal (new client id and secret)", () => {
 
   test("update runs one forced upgrade whose script writes the new client id and secret into the generated apimodel first", async () => {
     await aksEngineProvider.update!("id", state(inputs()), news());
-    expect(runner).toHaveBeenCalledTimes(1);
+    expect(runner).toHaveBeenCalledTimes(2); // start the detached operation, then follow it
+    expect(runner.mock.calls[1][2]).toContain("upgrade-20260101T000000Z-0123abcd");
     const script = runner.mock.calls[0][2];
     const sync = script.indexOf(`python3 - "$S/sp-secret" _output/apimodel.json '${newId}'`);
     const upgrade = script.indexOf("'aks-engine-azurestack' upgrade");

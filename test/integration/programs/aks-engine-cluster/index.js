@@ -6,7 +6,12 @@ const { AksEngineDeployment } = require("../../../../providers/aksEngineProvider
 
 const config = new pulumi.Config("it");
 const cluster = new AksEngineDeployment("cluster", {
-  helper: { host: "127.0.0.1", port: config.requireNumber("port"), user: config.require("user") },
+  helper: {
+    host: "127.0.0.1",
+    port: config.requireNumber("port"),
+    user: config.require("user"),
+    hostKey: config.require("hostKey"),
+  },
   helperPrivateKey: config.requireSecret("helperKey"),
   context: {
     cli: "aks-engine-azurestack",
