@@ -67,6 +67,7 @@ export function stampMockOutputs(stack: string): Record<string, Outputs> {
         : {
             publicKeyOpenssh: `ssh-rsa AAAAB3Nza${a.name} generated`,
             privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${a.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+            privateKeyPem: `-----BEGIN RSA PRIVATE KEY-----\n${a.name}\n-----END RSA PRIVATE KEY-----\n`,
           },
     // NGF's mTLS certificates (components/gatewayCertificates.ts).
     "tls:index/selfSignedCert:SelfSignedCert": (a) => ({
