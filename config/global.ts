@@ -3,6 +3,7 @@
  * ingestion identity) and its type. Pure.
  */
 import { z } from "zod";
+import { alertsSchema, globalBackupSchema } from "./backup";
 import { FQDN, LOCATION, statusRange, uuid } from "./fields";
 import {
   PROBE_TIMEOUT,
@@ -128,6 +129,10 @@ export const globalSchema = z.strictObject({
     /** Object id of the app's service principal (Enterprise applications), not of the app registration. */
     servicePrincipalObjectId: uuid,
   }),
+  /** Backup storage for the stamps' MongoDB dumps (docs/bcdr.md). Unset: no backup storage. */
+  backup: globalBackupSchema.optional(),
+  /** E-mail alert when a stamp's Traffic Manager endpoint goes down (docs/bcdr.md). Unset: none. */
+  alerts: alertsSchema.optional(),
 });
 
 export type GlobalConfig = z.infer<typeof globalSchema> & {

@@ -12,6 +12,7 @@
  * - `rules.ts`: every cross-field rule; `issues.ts`: zod issues as sentences.
  */
 import type { z } from "zod";
+import { checkBackupTarget } from "./backup";
 import { PROJECT } from "../lib/names";
 import { GlobalConfig, globalSchema } from "./global";
 import { decode, describeIssue, isPlainObject, show, splitKey } from "./issues";
@@ -72,7 +73,7 @@ export function parseConfig(
   }
 
   const secrets: Record<string, string> = {};
-  for (const [key, { kinds, what }] of Object.entries(SECRET_KEYS)) {
+  for (const [key, { kinds, what, optional }] of Object.entries(SECRET_KEYS)) {
     if (key in values) {
       if (!secretKeys.includes(`${PROJECT}:${key}`)) {
         problems.push(
@@ -84,7 +85,7 @@ export function parseConfig(
       }
       secrets[key] = String(values[key]);
       delete values[key];
-    } else if (kinds.includes(kind)) {
+    } else if (kinds.includes(kind) && !optional) {
       problems.push(`${key}: is missing; set ${what} with \`pulumi config set --secret ${key}\``);
     }
   }
@@ -104,8 +105,11 @@ export function parseConfig(
       config = deriveStamp(stack, parsed.data as StampSettings, {
         servicePrincipalSecret: new Secret(secrets.servicePrincipalSecret ?? ""),
         servicePrincipalCertificate: new Secret(secrets.servicePrincipalCertificate ?? ""),
+        backupTargetSas:
+          secrets.backupTargetSas === undefined ? undefined : new Secret(secrets.backupTargetSas),
       });
       problems.push(...checkStamp(stack, config, warnings));
+      problems.push(...checkBackupTarget(config));
     } else if (kind === "global") {
       config = {
         ...(parsed.data as z.infer<typeof globalSchema>),

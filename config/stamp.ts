@@ -25,6 +25,7 @@ import {
   sshAllowList,
   uuid,
 } from "./fields";
+import { stampBackupSchema } from "./backup";
 import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
 import type { Secret } from "./secret";
 
@@ -163,6 +164,8 @@ export const stampSchema = z.strictObject({
   ingress: ingressSchema,
   monitoring: monitoringSchema,
   app: appSchema,
+  /** MongoDB backup job (docs/bcdr.md). */
+  backup: stampBackupSchema,
 });
 
 export type StampSettings = z.infer<typeof stampSchema>;
@@ -186,6 +189,8 @@ export type StampConfig = StampSettings & {
   servicePrincipalSecret: Secret;
   /** The service principal's certificate and private key (PEM) for aks-engine's ARM sign-in. */
   servicePrincipalCertificate: Secret;
+  /** SAS of `backup.target` (disconnected stamps); unset without a target. */
+  backupTargetSas?: Secret;
 };
 
 function defaultPortal(location: string, fqdn: string): string {
@@ -196,7 +201,10 @@ function defaultPortal(location: string, fqdn: string): string {
 export function deriveStamp(
   stack: string,
   s: StampSettings,
-  secrets: Pick<StampConfig, "servicePrincipalSecret" | "servicePrincipalCertificate">,
+  secrets: Pick<
+    StampConfig,
+    "servicePrincipalSecret" | "servicePrincipalCertificate" | "backupTargetSas"
+  >,
 ): StampConfig {
   const armEndpoint =
     s.azureStack.armEndpoint ??

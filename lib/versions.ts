@@ -88,3 +88,13 @@ export const HELPER_VM_IMAGE = {
   sku: "22_04-lts-gen2",
   version: "latest",
 } as const;
+
+/**
+ * Images of the MongoDB backup job (lib/backupJob.ts). The dump runs in the app's own MongoDB
+ * image (`app.mongoImage`, which ships mongodump, so the tools match the server); the upload runs
+ * in curl's official image (Alpine: POSIX sh, curl, busybox gzip). Exact tag; mirror it for
+ * disconnected stamps and set `backup.uploadImage`.
+ */
+export const BACKUP_IMAGES = {
+  upload: "docker.io/curlimages/curl:8.11.1",
+} as const;
