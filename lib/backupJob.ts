@@ -6,7 +6,7 @@
  */
 import { backupPodLabels, mongoHost } from "./backup";
 import { dumpScript, ENV, uploadScript } from "./backupScripts";
-import { containerSecurity, PORTS, RUN_AS_USER } from "./ratings";
+import { containerSecurity, DATABASE, PORTS, RUN_AS_USER } from "./ratings";
 
 /** What the CronJob needs. */
 export interface BackupJobArgs {
@@ -32,7 +32,7 @@ export const JOB_HISTORY = { successful: 3, failed: 3 } as const;
 /** The scripts ConfigMap's data. */
 export function backupScripts(stamp: string, namespace: string): Record<string, string> {
   return {
-    "dump.sh": dumpScript({ host: mongoHost(namespace), port: PORTS.mongodb }),
+    "dump.sh": dumpScript({ host: mongoHost(namespace), port: PORTS.mongodb, database: DATABASE }),
     "upload.sh": uploadScript({ stamp }),
   };
 }

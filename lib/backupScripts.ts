@@ -36,10 +36,17 @@ const passwordFile = [
 
 /**
  * The dump container's script (sh, in the MongoDB image, which ships the database tools):
- * `mongodump --archive --gzip` of every database as root into `archive`. Exits non-zero when
- * mongodump fails, so the upload never starts.
+ * `mongodump --archive --gzip` of the app's database as root into `archive`. Only the data: users
+ * and their passwords are each stamp's own (the program creates them), so a backup restored into
+ * another stamp never replaces that stamp's credentials. Exits non-zero when mongodump fails, so
+ * the upload never starts.
  */
-export function dumpScript(args: { host: string; port: number; archive?: string }): string {
+export function dumpScript(args: {
+  host: string;
+  port: number;
+  database: string;
+  archive?: string;
+}): string {
   const archive = args.archive ?? ARCHIVE_PATH;
   return [
     "#!/bin/sh",
@@ -51,7 +58,8 @@ export function dumpScript(args: { host: string; port: number; archive?: string 
     `archive=${shellQuote(archive)}`,
     'rm -f "$archive"',
     `mongodump --config="$conf" --host=${shellQuote(args.host)} --port=${shellQuote(String(args.port))} \\`,
-    `  --username="$${ENV.mongoUser}" --authenticationDatabase=admin --archive="$archive" --gzip`,
+    `  --username="$${ENV.mongoUser}" --authenticationDatabase=admin --db=${shellQuote(args.database)} \\`,
+    '  --archive="$archive" --gzip',
     'echo "backup: dumped $(wc -c < "$archive") bytes"',
     "",
   ].join("\n");
@@ -102,15 +110,17 @@ export function uploadScript(args: { stamp: string; archive?: string }): string 
 
 /**
  * The shell command the restore runs in MongoDB's container (`kubectl exec -i ... -- sh -c`):
- * `mongorestore --archive --gzip --drop` from standard input as root, the password read from the
- * container's own environment (MONGO_INITDB_ROOT_*), never from the operator's command line.
+ * `mongorestore --archive --gzip --drop` of `database` only, from standard input, as root; the
+ * password read from the container's own environment (MONGO_INITDB_ROOT_*), never from the
+ * operator's command line.
  */
-export function restoreCommand(): string {
+export function restoreCommand(database: string): string {
   return [
     "set -eu",
     `${ENV.mongoUser}=$MONGO_INITDB_ROOT_USERNAME`,
     `${ENV.mongoPassword}=$MONGO_INITDB_ROOT_PASSWORD`,
     ...passwordFile,
-    `mongorestore --config="$conf" --username="$${ENV.mongoUser}" --authenticationDatabase=admin --archive --gzip --drop`,
+    `mongorestore --config="$conf" --username="$${ENV.mongoUser}" --authenticationDatabase=admin \\`,
+    `  --nsInclude=${shellQuote(`${database}.*`)} --archive --gzip --drop`,
   ].join("\n");
 }

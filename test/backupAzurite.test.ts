@@ -89,7 +89,7 @@ describe.each(SHELLS)("with %s", (shell) => {
     const password = `pa'ss"$(touch ${work}/pwned) word`;
     const dump = await run(
       shell,
-      dumpScript({ host: "mongo.example", port: 27017, archive: archive() }),
+      dumpScript({ host: "mongo.example", port: 27017, database: "ratingsdb", archive: archive() }),
       {
         [ENV.mongoUser]: "root",
         [ENV.mongoPassword]: password,
@@ -99,7 +99,9 @@ describe.each(SHELLS)("with %s", (shell) => {
     const argv = fs.readFileSync(path.join(work, "mongodump.argv"), "utf8");
     expect(argv).not.toContain("pa'ss");
     expect(argv).toContain("--archive=" + archive());
-    expect(argv).toContain("--gzip");
+    expect(argv.split("\n")).toEqual(
+      expect.arrayContaining(["--db=ratingsdb", "--gzip", "--host=mongo.example", "--port=27017"]),
+    );
     // The config file held the password, YAML single-quoted ('' for '), and nothing was executed.
     expect(fs.readFileSync(path.join(work, "mongodump.conf"), "utf8")).toBe(
       `password: 'pa''ss"$(touch ${work}/pwned) word'\n`,
