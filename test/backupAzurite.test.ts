@@ -108,6 +108,8 @@ describe.each(SHELLS)("with %s", (shell) => {
     );
     expect(fs.existsSync(path.join(work, "pwned"))).toBe(false);
 
+    // Blob names have a one-second resolution: the other shell's run may have just uploaded.
+    await new Promise((r) => setTimeout(r, 1100));
     const before = await listBlobs(azurite, seattle);
     const up = await run(shell, uploadScript({ stamp: "seattle", archive: archive() }), {
       [ENV.containerUrl]: containerUrl(seattle),
@@ -142,6 +144,35 @@ describe.each(SHELLS)("with %s", (shell) => {
     expect(other.code).not.toBe(0);
     expect(other.stderr).toMatch(/HTTP 403 Authori[sz]ationFailure; nothing was uploaded/);
     expect(await listBlobs(azurite, munich)).toEqual([]);
+  });
+
+  test("an upload never overwrites a blob (same name: 409, the first archive stays)", async () => {
+    // STAND-IN for date: a fixed time, so both uploads get the same blob name.
+    const fixed = path.join(work, `fixed-date-${shell}`);
+    fs.mkdirSync(fixed, { recursive: true });
+    fs.writeFileSync(
+      path.join(fixed, "date"),
+      `#!/bin/sh\necho 20300101T00000${SHELLS.indexOf(shell)}Z\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const env = {
+      PATH: `${fixed}:${process.env.PATH}`,
+      [ENV.containerUrl]: containerUrl(seattle),
+      [ENV.sas]: uploadSas(seattle),
+    };
+    fs.copyFileSync(path.join(work, "known.gz"), archive());
+    expect(
+      (await run(shell, uploadScript({ stamp: "seattle", archive: archive() }), env)).code,
+    ).toBe(0);
+    fs.writeFileSync(archive(), zlib.gzipSync(Buffer.from("a different archive")));
+    const second = await run(shell, uploadScript({ stamp: "seattle", archive: archive() }), env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/HTTP 409 BlobAlreadyExists; nothing was uploaded/);
+    const name = `mongodump-seattle-20300101T00000${SHELLS.indexOf(shell)}Z.archive.gz`;
+    const res = await fetch(`${containerUrl(seattle)}/${name}?${azurite.adminSas}`);
+    expect(Buffer.from(await res.arrayBuffer()).equals(KNOWN)).toBe(true);
   });
 
   test("an expired SAS is refused and the script exits non-zero", async () => {
