@@ -116,7 +116,15 @@ export class BackupStorage extends pulumi.ComponentResource {
         .apply((r) => r.serviceSasToken);
     }
 
-    this.blobEndpoint = account.primaryEndpoints.apply((e) => e.blob);
+    this.blobEndpoint = account.primaryEndpoints.apply((e) => {
+      if (!e?.blob) {
+        throw new pulumi.ResourceError(
+          `storage account "${settings.storageAccountName}" reported no Blob endpoint; check it in the Azure portal`,
+          this,
+        );
+      }
+      return e.blob;
+    });
     this.uploadSas = pulumi.secret(
       pulumi.all(tokens).apply((t) => JSON.stringify(t, Object.keys(t).sort())),
     );
