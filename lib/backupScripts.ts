@@ -60,6 +60,7 @@ export function dumpScript(args: {
     `mongodump --config="$conf" --host=${shellQuote(args.host)} --port=${shellQuote(String(args.port))} \\`,
     `  --username="$${ENV.mongoUser}" --authenticationDatabase=admin --db=${shellQuote(args.database)} \\`,
     '  --archive="$archive" --gzip',
+    '[ -s "$archive" ] || { echo "backup: mongodump wrote no archive" >&2; exit 1; }',
     'echo "backup: dumped $(wc -c < "$archive") bytes"',
     "",
   ].join("\n");
