@@ -73,6 +73,13 @@ test("the scripts ConfigMap holds the generated dump and upload scripts for seat
   });
 });
 
+/** The parts of a container spec the test reads. */
+interface Container {
+  name: string;
+  image: string;
+  command: string[];
+}
+
 test("the CronJob: Forbid, bounded history, dump init container then upload, pinned images", () => {
   const { metadata, spec } = one("kubernetes:batch/v1:CronJob").inputs as {
     metadata: Record<string, unknown>;
@@ -89,10 +96,10 @@ test("the CronJob: Forbid, bounded history, dump init container then upload, pin
   expect(spec.jobTemplate.spec.backoffLimit).toBe(2);
   expect(pod.restartPolicy).toBe("Never");
   expect(pod.automountServiceAccountToken).toBe(false);
-  expect(pod.initContainers.map((c: any) => [c.name, c.image, c.command])).toEqual([
+  expect(pod.initContainers.map((c: Container) => [c.name, c.image, c.command])).toEqual([
     ["dump", "docker.io/library/mongo:7.0.14", ["sh", "/scripts/dump.sh"]],
   ]);
-  expect(pod.containers.map((c: any) => [c.name, c.image, c.command])).toEqual([
+  expect(pod.containers.map((c: Container) => [c.name, c.image, c.command])).toEqual([
     ["upload", "docker.io/curlimages/curl:8.11.1", ["sh", "/scripts/upload.sh"]],
   ]);
   expect(pod.initContainers[0].env).toEqual([
@@ -105,7 +112,11 @@ test("the CronJob: Forbid, bounded history, dump init container then upload, pin
       valueFrom: { secretKeyRef: { name: "ratings-mongodb-credentials", key: "root-password" } },
     },
   ]);
-  expect(pod.containers[0].env.map((e: any) => e.valueFrom.secretKeyRef)).toEqual([
+  expect(
+    pod.containers[0].env.map(
+      (e: { valueFrom: { secretKeyRef: unknown } }) => e.valueFrom.secretKeyRef,
+    ),
+  ).toEqual([
     { name: "ratings-mongodb-backup-target", key: "container-url" },
     { name: "ratings-mongodb-backup-target", key: "sas" },
   ]);
