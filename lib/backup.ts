@@ -120,7 +120,6 @@ export function backupPodLabels(): Record<string, string> {
   return { "app.kubernetes.io/name": BACKUP_NAMES.cronJob, "app.kubernetes.io/part-of": "ratings" };
 }
 
-
 /**
  * The backup's NetworkPolicies, added to the app's default deny: the job's pods may reach MongoDB
  * (27017) and `egressCidrs` on 443 (the Blob endpoint) and nothing else (DNS comes from the app's
