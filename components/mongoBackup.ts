@@ -15,8 +15,15 @@ export interface MongoBackupArgs {
   dumpImage: string;
   /** Validated `backup` settings of the stamp (schedule, egress CIDRs, upload image). */
   settings: StampBackupConfig;
-  /** Where the archive goes: the container URL and its create+write SAS (secret). */
-  target: { containerUrl: pulumi.Input<string>; sas: pulumi.Input<string> };
+  /**
+   * Where the archive goes: the container URL, its create+write SAS (secret), and whether it is
+   * on an Azure Stack Hub stamp (`backup.target`; older Blob API version).
+   */
+  target: {
+    containerUrl: pulumi.Input<string>;
+    sas: pulumi.Input<string>;
+    onAzureStackHub?: boolean;
+  };
 }
 
 /**
@@ -51,7 +58,9 @@ export class MongoBackup extends pulumi.ComponentResource {
       `${name}-scripts`,
       {
         metadata: meta(BACKUP_NAMES.scripts),
-        data: pulumi.output(args.namespace).apply((ns) => backupScripts(args.stamp, ns)),
+        data: pulumi
+          .output(args.namespace)
+          .apply((ns) => backupScripts(args.stamp, ns, args.target.onAzureStackHub)),
       },
       child,
     );

@@ -33,10 +33,14 @@ export const UPLOAD_PERMISSIONS = "cw";
 export const RESTORE_PERMISSIONS = "rl";
 
 /**
- * The Blob REST API version the upload and restore requests send (`x-ms-version`). 2019-07-07 is
- * understood by public Azure and by Azure Stack Hub storage (2008 update and later).
+ * The Blob REST API versions the upload and restore send (`x-ms-version`): public Azure gets
+ * 2020-10-02 (Put Blob up to 5000 MiB); a `backup.target` on another Azure Stack Hub stamp gets
+ * 2019-07-07, which Azure Stack Hub storage serves (Put Blob up to 256 MiB there).
  */
-export const BLOB_API_VERSION = "2019-07-07";
+export const BLOB_API_VERSIONS = { azure: "2020-10-02", azureStackHub: "2019-07-07" } as const;
+
+/** The version of the restore's requests (read and list behave the same in both). */
+export const BLOB_API_VERSION = BLOB_API_VERSIONS.azureStackHub;
 
 /**
  * Expiry of the stamps' upload SAS: midnight UTC of the first day of the month after `now`, plus

@@ -4,7 +4,7 @@
  * image). If the dump fails the pod fails before any upload; if the upload is refused the container
  * exits non-zero; either way the Job fails. Pure.
  */
-import { backupPodLabels, mongoHost } from "./backup";
+import { BLOB_API_VERSIONS, backupPodLabels, mongoHost } from "./backup";
 import { dumpScript, ENV, uploadScript } from "./backupScripts";
 import { containerSecurity, DATABASE, PORTS, RUN_AS_USER } from "./ratings";
 
@@ -29,11 +29,19 @@ export interface BackupJobArgs {
 /** Finished Jobs kept: successful and failed. */
 export const JOB_HISTORY = { successful: 3, failed: 3 } as const;
 
-/** The scripts ConfigMap's data. */
-export function backupScripts(stamp: string, namespace: string): Record<string, string> {
+/**
+ * The scripts ConfigMap's data.
+ * @param onAzureStackHub the target is a storage account on an Azure Stack Hub stamp (`backup.target`)
+ */
+export function backupScripts(
+  stamp: string,
+  namespace: string,
+  onAzureStackHub = false,
+): Record<string, string> {
+  const apiVersion = BLOB_API_VERSIONS[onAzureStackHub ? "azureStackHub" : "azure"];
   return {
     "dump.sh": dumpScript({ host: mongoHost(namespace), port: PORTS.mongodb, database: DATABASE }),
-    "upload.sh": uploadScript({ stamp }),
+    "upload.sh": uploadScript({ stamp, apiVersion }),
   };
 }
 

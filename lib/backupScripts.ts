@@ -5,7 +5,7 @@
  * put them on a command line (mongodump reads the password from a config file, curl reads the URL
  * with the SAS from its standard input).
  */
-import { BLOB_API_VERSION, blobPrefix } from "./backup";
+import { BLOB_API_VERSIONS, blobPrefix } from "./backup";
 import { shellQuote } from "./shell";
 
 /** Where the dump container writes the archive and the upload container reads it. */
@@ -73,7 +73,12 @@ export function dumpScript(args: {
  * overwrites a blob. Anything but HTTP 201 exits non-zero with the storage error code; the SAS is
  * never printed and never on curl's command line.
  */
-export function uploadScript(args: { stamp: string; archive?: string }): string {
+export function uploadScript(args: {
+  stamp: string;
+  archive?: string;
+  /** `x-ms-version`: BLOB_API_VERSIONS.azure (default) or .azureStackHub for a `backup.target`. */
+  apiVersion?: string;
+}): string {
   const archive = args.archive ?? ARCHIVE_PATH;
   return [
     "#!/bin/sh",
@@ -81,7 +86,7 @@ export function uploadScript(args: { stamp: string; archive?: string }): string 
     "set -eu",
     `archive=${shellQuote(archive)}`,
     `prefix=${shellQuote(blobPrefix(args.stamp))}`,
-    `api_version=${shellQuote(BLOB_API_VERSION)}`,
+    `api_version=${shellQuote(args.apiVersion ?? BLOB_API_VERSIONS.azure)}`,
     `container_url=\${${ENV.containerUrl}:?${ENV.containerUrl} is not set}`,
     `sas=\${${ENV.sas}:?${ENV.sas} is not set}`,
     "sas=${sas#\\?}",

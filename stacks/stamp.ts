@@ -156,6 +156,7 @@ function stampBackup(
     ? {
         containerUrl: `${target.blobEndpoint.replace(/\/+$/, "")}/${target.container}`,
         sas: pulumi.secret(config.backupTargetSas?.reveal() ?? ""),
+        onAzureStackHub: true,
       }
     : (() => {
         const t = pulumi

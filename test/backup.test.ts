@@ -15,6 +15,7 @@ import {
   uploadSasExpiry,
 } from "../lib/backup";
 import { actionGroupShortName } from "../lib/backupAlert";
+import { backupScripts } from "../lib/backupJob";
 import { dumpScript, uploadScript } from "../lib/backupScripts";
 import { readStackFile } from "./stackFiles";
 
@@ -199,6 +200,13 @@ describe("config", () => {
       problems("seattle", seattle, { backup: { target: own } }, sas("sv=1&sig=x")).join("\n"),
     ).toMatch(/backup.target.blobEndpoint: .* is on this stamp \(seattle.azurestack.contoso.com\)/);
   });
+});
+
+test("the upload's API version: 2020-10-02 for the global account, 2019-07-07 for Azure Stack Hub", () => {
+  expect(backupScripts("seattle", "ratings")["upload.sh"]).toContain("api_version='2020-10-02'");
+  expect(backupScripts("seattle", "ratings", true)["upload.sh"]).toContain(
+    "api_version='2019-07-07'",
+  );
 });
 
 describe("scripts with hostile values", () => {

@@ -12,7 +12,13 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { backupContainerName, BLOB_NAME, UPLOAD_PERMISSIONS, uploadSasSpec } from "../lib/backup";
+import {
+  backupContainerName,
+  BLOB_API_VERSIONS,
+  BLOB_NAME,
+  UPLOAD_PERMISSIONS,
+  uploadSasSpec,
+} from "../lib/backup";
 import { dumpScript, ENV, uploadScript } from "../lib/backupScripts";
 import { Azurite, createContainer, freePort, listBlobs, startAzurite } from "./support/azurite";
 import { containerSas } from "./support/blobSas";
@@ -173,6 +179,23 @@ describe.each(SHELLS)("with %s", (shell) => {
     const name = `mongodump-seattle-20300101T00000${SHELLS.indexOf(shell)}Z.archive.gz`;
     const res = await fetch(`${containerUrl(seattle)}/${name}?${azurite.adminSas}`);
     expect(Buffer.from(await res.arrayBuffer()).equals(KNOWN)).toBe(true);
+  });
+
+  test("with the Azure Stack Hub API version (backup.target) the upload works the same", async () => {
+    fs.copyFileSync(path.join(work, "known.gz"), archive());
+    await new Promise((r) => setTimeout(r, 1100));
+    const script = uploadScript({
+      stamp: "seattle",
+      archive: archive(),
+      apiVersion: BLOB_API_VERSIONS.azureStackHub,
+    });
+    expect(script).toContain("api_version='2019-07-07'");
+    const r = await run(shell, script, {
+      [ENV.containerUrl]: containerUrl(seattle),
+      [ENV.sas]: uploadSas(seattle),
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
   });
 
   test("an expired SAS is refused and the script exits non-zero", async () => {

@@ -36,8 +36,8 @@ export async function startAzurite(): Promise<Azurite> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "azurite-"));
   const bin = path.join(__dirname, "..", "..", "node_modules", ".bin", "azurite-blob");
-  // --skipApiVersionCheck: the scripts send x-ms-version 2019-07-07 (what Azure Stack Hub
-  // understands); Azurite would otherwise check it against its own list. No --loose.
+  // Neither --skipApiVersionCheck nor --loose: Azurite checks the API versions and headers the
+  // scripts send (2020-10-02 and 2019-07-07 are both ones it serves).
   const child: ChildProcess = spawn(
     bin,
     [
@@ -48,7 +48,6 @@ export async function startAzurite(): Promise<Azurite> {
       "--location",
       dir,
       "--silent",
-      "--skipApiVersionCheck",
       "--disableTelemetry",
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
