@@ -83,54 +83,62 @@ export const alertsSchema = z.strictObject({
 /** A cron schedule: five fields of digits, `*`, `,`, `-` and `/`. */
 const CRON = /^([0-9*,/-]+\s+){4}[0-9*,/-]+$/;
 
-/** A stamp's backup job (`backup`). */
-export const stampBackupSchema = z
-  .strictObject({
-    /** Run the backup CronJob. Defaults to true. */
-    enabled: z.boolean().default(true),
-    /** Cron schedule of the dump, in the cluster's time zone (UTC on stamps). Defaults to 02:17 daily. */
-    schedule: z
-      .string()
-      .regex(CRON, 'must be a five-field cron schedule such as "17 2 * * *"')
-      .default("17 2 * * *"),
-    /**
-     * Addresses the job may reach on 443 (the Blob endpoint). NetworkPolicies cannot name hosts;
-     * narrow this to the storage endpoint's addresses where they are known. Defaults to any.
-     */
-    egressCidrs: z
-      .array(z.string().refine(isCidr, "must be a CIDR such as 20.60.0.0/16"))
-      .min(1, "must list at least one CIDR")
-      .default(["0.0.0.0/0"]),
-    /** Image of the upload step (curl, POSIX sh, gzip). Pinned; mirror it for disconnected stamps. */
-    uploadImage: imageRef.default(BACKUP_IMAGES.upload),
-    /**
-     * Disconnected stamps: upload to this container instead of the global account, e.g. a storage
-     * account on ANOTHER Azure Stack Hub stamp. Its SAS (create+write only) is the secret key
-     * `backupTargetSas`. Never a storage account on this stamp.
-     */
-    target: z
-      .strictObject({
-        /** The Blob service endpoint, e.g. https://backups.blob.munich.azurestack.contoso.com. */
-        blobEndpoint: httpsUrl("Blob service endpoint"),
-        /** The container in it. */
-        container: z
-          .string()
-          .regex(
-            CONTAINER_NAME,
-            "must be a container name: 3-63 lowercase letters, digits and single hyphens",
-          ),
-      })
-      .optional(),
-  })
-  .prefault({});
+/** The backup job's settings (`backup`) of a stamp, or of the local stack (off by default). */
+const backupJobSchema = (enabledByDefault: boolean) =>
+  z
+    .strictObject({
+      /** Run the backup CronJob. Defaults to true on stamps, false on the local stack. */
+      enabled: z.boolean().default(enabledByDefault),
+      /** Cron schedule of the dump, in the cluster's time zone (UTC on stamps). Defaults to 02:17 daily. */
+      schedule: z
+        .string()
+        .regex(CRON, 'must be a five-field cron schedule such as "17 2 * * *"')
+        .default("17 2 * * *"),
+      /**
+       * Addresses the job may reach on 443 (the Blob endpoint). NetworkPolicies cannot name hosts;
+       * narrow this to the storage endpoint's addresses where they are known. Defaults to any.
+       */
+      egressCidrs: z
+        .array(z.string().refine(isCidr, "must be a CIDR such as 20.60.0.0/16"))
+        .min(1, "must list at least one CIDR")
+        .default(["0.0.0.0/0"]),
+      /** Image of the upload step (curl, POSIX sh, gzip). Pinned; mirror it for disconnected stamps. */
+      uploadImage: imageRef.default(BACKUP_IMAGES.upload),
+      /**
+       * Disconnected stamps: upload to this container instead of the global account, e.g. a storage
+       * account on ANOTHER Azure Stack Hub stamp. Its SAS (create+write only) is the secret key
+       * `backupTargetSas`. Never a storage account on this stamp.
+       */
+      target: z
+        .strictObject({
+          /** The Blob service endpoint, e.g. https://backups.blob.munich.azurestack.contoso.com. */
+          blobEndpoint: httpsUrl("Blob service endpoint"),
+          /** The container in it. */
+          container: z
+            .string()
+            .regex(
+              CONTAINER_NAME,
+              "must be a container name: 3-63 lowercase letters, digits and single hyphens",
+            ),
+        })
+        .optional(),
+    })
+    .prefault({});
+
+/** A stamp's backup job (`backup`): on by default. */
+export const stampBackupSchema = backupJobSchema(true);
+/** The local stack's backup job (`backup`): off by default; needs `backup.target` when on. */
+export const localBackupSchema = backupJobSchema(false);
 
 export type GlobalBackupConfig = z.infer<typeof globalBackupSchema>;
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type StampBackupConfig = z.infer<typeof stampBackupSchema>;
 
-/** What `checkBackupTarget` reads of a stamp's config. */
+/** What `checkBackupTarget` reads of a stamp's or the local stack's config. */
 interface BackupTargetShape {
-  azureStack: { location: string; externalFqdn: string };
+  kind: string;
+  /** A stamp's own endpoint domain; the local stack has none. */
+  azureStack?: { location: string; externalFqdn: string };
   backup: StampBackupConfig;
   backupTargetSas?: { reveal(): string };
 }
@@ -140,9 +148,14 @@ interface BackupTargetShape {
  * the SAS is a SAS (no URL, no secret-looking junk), and the target is not on this stamp.
  */
 export function checkBackupTarget(s: BackupTargetShape): string[] {
-  const { target } = s.backup;
+  const { target, enabled } = s.backup;
   const sas = s.backupTargetSas?.reveal();
   if (!target) {
+    if (s.kind === "local" && enabled) {
+      return [
+        "backup.target: is missing; the local stack has no global storage account, so backup.enabled: true needs backup.target and backupTargetSas",
+      ];
+    }
     return sas === undefined
       ? []
       : ["backupTargetSas: is set but backup.target is not; set backup.target or remove the SAS"];
@@ -159,8 +172,8 @@ export function checkBackupTarget(s: BackupTargetShape): string[] {
     );
   }
   const host = new URL(target.blobEndpoint).hostname.toLowerCase();
-  const own = `${s.azureStack.location}.${s.azureStack.externalFqdn}`.toLowerCase();
-  if (host === own || host.endsWith(`.${own}`)) {
+  const own = s.azureStack && `${s.azureStack.location}.${s.azureStack.externalFqdn}`.toLowerCase();
+  if (own && (host === own || host.endsWith(`.${own}`))) {
     problems.push(
       `backup.target.blobEndpoint: "${target.blobEndpoint}" is on this stamp (${own}); backups must live off the stamp: use another stamp's storage account or the global one`,
     );

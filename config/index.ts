@@ -117,7 +117,13 @@ export function parseConfig(
         logsIngestionClientSecret: new Secret(secrets.logsIngestionClientSecret ?? ""),
       };
     } else {
-      config = { ...(parsed.data as object), stack } as Config;
+      config = {
+        ...(parsed.data as object),
+        stack,
+        backupTargetSas:
+          secrets.backupTargetSas === undefined ? undefined : new Secret(secrets.backupTargetSas),
+      } as Config;
+      problems.push(...checkBackupTarget(config as LocalConfig));
     }
   }
   if (problems.length > 0 || !config) throw new ConfigError(stack, problems);

@@ -54,7 +54,7 @@ export const SECRET_KEYS: Readonly<
     what: "a client secret of the logs-ingestion app registration (logsIngestion.clientId), which the stamps' log agents sign in with",
   },
   backupTargetSas: {
-    kinds: ["stamp"],
+    kinds: ["stamp", "local"],
     optional: true,
     what: "the SAS (create and write only) of backup.target's container",
   },

@@ -191,6 +191,17 @@ describe("config", () => {
       /backupTargetSas: is stored in plaintext/,
     );
   });
+  test("the local stack: backup off by default; on, it needs a target and its secret SAS", () => {
+    const local = readStackFile("local", "x");
+    expect(problems("local", local, {})).toEqual([]);
+    expect(problems("local", local, { backup: { enabled: true } }).join("\n")).toMatch(
+      /backup.target: is missing; the local stack has no global storage account/,
+    );
+    expect(
+      problems("local", local, { backup: { enabled: true, target } }, sas("sv=1&sig=x")),
+    ).toEqual([]);
+  });
+
   test("a target on this very stamp is refused: backups live off the stamp", () => {
     const own = {
       blobEndpoint: "https://acct.blob.seattle.azurestack.contoso.com",
