@@ -4,6 +4,7 @@
  * image). If the dump fails the pod fails before any upload; if the upload is refused the container
  * exits non-zero; either way the Job fails. Pure.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import { BLOB_API_VERSIONS, backupPodLabels, mongoHost } from "./backup";
 import { dumpScript, ENV, uploadScript } from "./backupScripts";
 import { containerSecurity, DATABASE, PORTS, RUN_AS_USER } from "./ratings";
@@ -50,8 +51,8 @@ const secretEnv = (name: string, secret: string, key: string) => ({
   valueFrom: { secretKeyRef: { name: secret, key } },
 });
 
-/** The CronJob spec (batch/v1). */
-export function backupCronJobSpec(a: BackupJobArgs) {
+/** The CronJob spec (batch/v1), typed by the Kubernetes SDK so a misspelt field fails to compile. */
+export function backupCronJobSpec(a: BackupJobArgs): k8s.types.input.batch.v1.CronJobSpec {
   const mounts = [
     { name: "backup", mountPath: "/backup" },
     { name: "scripts", mountPath: "/scripts", readOnly: true },
