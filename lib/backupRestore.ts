@@ -153,3 +153,29 @@ export function kubectlRestoreArgs(a: RestoreArgs): string[] {
     restoreCommand(DATABASE),
   ];
 }
+
+/** The label on the app namespace naming its stamp (lib/ratings.ts `namespaceLabels`). */
+export const STAMP_LABEL = "ash-ha-kubernetes/stamp";
+
+/**
+ * Why the cluster behind the kubeconfig is not `--into`'s, or undefined when it is: its app
+ * namespace (`kubectl get namespace -o json`, undefined when that failed) must carry the label
+ * `ash-ha-kubernetes/stamp=<into>`.
+ */
+export function targetStampProblem(
+  a: RestoreArgs,
+  namespaceJson: string | undefined,
+  context: string,
+): string | undefined {
+  if (namespaceJson === undefined) {
+    return `restore: cannot read namespace ${a.namespace} in kube context ${context}; is --kubeconfig the cluster of stamp ${a.into}?`;
+  }
+  let stamp: unknown;
+  try {
+    stamp = JSON.parse(namespaceJson)?.metadata?.labels?.[STAMP_LABEL];
+  } catch {
+    stamp = undefined;
+  }
+  if (stamp === a.into) return undefined;
+  return `restore: namespace ${a.namespace} in kube context ${context} belongs to stamp ${JSON.stringify(stamp ?? "(no label)")}, not ${a.into}; pass --kubeconfig of ${a.into}'s cluster (or --into the stamp you mean)`;
+}

@@ -20,6 +20,7 @@ import {
   RESTORE_ENV,
   restorePlan,
   RestoreUsageError,
+  targetStampProblem,
 } from "../lib/backupRestore";
 
 const fail = (message: string): never => {
@@ -99,6 +100,13 @@ async function main(): Promise<void> {
   });
   const context = ctx.status === 0 ? ctx.stdout.trim() : "(kubectl config current-context failed)";
   process.stdout.write(`${restorePlan(args, blob, archive.length, context)}\n`);
+  // The app namespace carries its stamp's name: a kubeconfig of the wrong cluster stops here.
+  const ns = spawnSync("kubectl", [...kubeArgs, "get", "namespace", args.namespace, "-o", "json"], {
+    encoding: "utf8",
+  });
+  const problem = targetStampProblem(args, ns.status === 0 ? ns.stdout : undefined, context);
+  if (problem && !args.dryRun) fail(problem);
+  if (problem) process.stderr.write(`${problem} (dry run: going on)\n`);
   if (args.dryRun) {
     process.stdout.write("restore: dry run; nothing changed\n");
     return;

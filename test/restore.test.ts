@@ -45,6 +45,8 @@ function restore(args: string[], env: Record<string, string> = {}) {
         HOME: work,
         ASHK8S_BACKUP_BLOB_ENDPOINT: azurite.accountUrl,
         ASHK8S_BACKUP_READ_SAS: readSas(),
+        STAND_IN_KUBECONFIG: "/k/munich",
+        STAND_IN_STAMP: "munich",
         ...env,
       },
     },
@@ -76,6 +78,11 @@ beforeAll(async () => {
     [
       "#!/bin/sh",
       'for a in "$@"; do [ "$a" = current-context ] && { echo stand-in-context; exit 0; }; done',
+      // `get namespace` through $STAND_IN_KUBECONFIG: the app namespace, labelled $STAND_IN_STAMP.
+      'if [ "$3" = get ] && [ "$2" = "$STAND_IN_KUBECONFIG" ]; then',
+      '  printf \'{"metadata":{"labels":{"ash-ha-kubernetes/stamp":"%s"}}}\' "$STAND_IN_STAMP"; exit 0',
+      "fi",
+      'for a in "$@"; do [ "$a" = get ] && { echo "stand-in: no such cluster" >&2; exit 1; }; done',
       `printf '%s\\n' "$@" > ${work}/kubectl.argv`,
       `cat > ${work}/kubectl.stdin`,
       "",
@@ -181,7 +188,10 @@ describe("against Azurite", () => {
   test("--dry-run lists, picks the latest, downloads it byte for byte and changes nothing", async () => {
     const file = path.join(work, "dry.archive.gz");
     const r = await restore(["seattle", "--dry-run", "--download", file]);
-    expect(r.stderr).toBe("");
+    // No kubeconfig of seattle here: a dry run says so and goes on.
+    expect(r.stderr).toMatch(
+      /cannot read namespace ratings in kube context stand-in-context; is --kubeconfig the cluster of stamp seattle\? \(dry run: going on\)/,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`restore: ${NEW} (${newArchive.length} bytes)`);
     expect(r.stdout).toMatch(/OVERWRITES: every collection of database ratingsdb/);
@@ -207,6 +217,15 @@ describe("against Azurite", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/listing the backups answered HTTP 403 .*read and list/);
     expect(r.stderr).not.toContain("sig=");
+  });
+
+  test("a kubeconfig of another stamp's cluster is refused before anything changes", async () => {
+    const r = await restore(["seattle", "--yes", "--kubeconfig", "/k/munich"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /namespace ratings in kube context stand-in-context belongs to stamp "munich", not seattle/,
+    );
+    expect(fs.existsSync(path.join(work, "kubectl.argv"))).toBe(false);
   });
 
   test("--yes streams the archive into kubectl exec ... mongorestore", async () => {
