@@ -4,12 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { AksEngineCluster } from "../components/aksEngineCluster";
 import { HelperVm, HelperVmArgs } from "../components/helperVm";
 import { Ingress } from "../components/ingress";
-import { MongoBackup } from "../components/mongoBackup";
 import { MonitoringAgent } from "../components/monitoringAgent";
 import { RatingsApp } from "../components/ratingsApp";
 import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
 import type { StampConfig } from "../config";
-import { globalUploadTarget } from "../lib/backup";
 import { bootstrapSettings } from "../lib/cloudInit";
 import {
   mongoStorageClass,
@@ -18,7 +16,8 @@ import {
 } from "../lib/dataSafety";
 import { forceOwnership } from "../lib/fieldOwnership";
 import { helperNames } from "../lib/names";
-import { GlobalOutputValues, globalStackReference, readGlobalOutputs } from "./globalOutputs";
+import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
+import { stampBackup } from "./stampBackup";
 
 /** The explicit providers of a stamp: its ASH ARM endpoint, and public Azure for Traffic Manager. */
 export interface StampProviders {
@@ -139,44 +138,4 @@ export function stampStack(config: StampConfig) {
     trafficManagerEndpoint: endpoint.endpointName,
     appUrl: pulumi.interpolate`http://${global.trafficManagerFqdn}/`,
   };
-}
-
-/**
- * MongoDB's backup CronJob, uploading to the stamp's container in the global storage account, or
- * to `backup.target` with the secret `backupTargetSas` (disconnected stamps). docs/bcdr.md.
- */
-function stampBackup(
-  config: StampConfig,
-  global: GlobalOutputValues,
-  app: RatingsApp,
-  opts: pulumi.ComponentResourceOptions,
-): MongoBackup {
-  const { target } = config.backup;
-  const upload = target
-    ? {
-        containerUrl: `${target.blobEndpoint.replace(/\/+$/, "")}/${target.container}`,
-        sas: pulumi.secret(config.backupTargetSas?.reveal() ?? ""),
-        onAzureStackHub: true,
-      }
-    : (() => {
-        const t = pulumi
-          .all([global.backupBlobEndpoint, global.backupUploadSas])
-          .apply(([endpoint, sas]) => globalUploadTarget(endpoint, sas, config.name));
-        return {
-          containerUrl: t.apply((x) => x.containerUrl),
-          sas: pulumi.secret(t.apply((x) => x.sas)),
-        };
-      })();
-  return new MongoBackup(
-    `${config.name}-backup`,
-    {
-      stamp: config.name,
-      namespace: app.namespace,
-      credentialsSecret: app.credentialsSecretName,
-      dumpImage: config.app.mongoImage,
-      settings: config.backup,
-      target: upload,
-    },
-    { ...opts, dependsOn: [app] },
-  );
 }
