@@ -3,6 +3,7 @@
  * ingestion identity) and its type. Pure.
  */
 import { z } from "zod";
+import { alertsSchema, globalBackupSchema } from "./backup";
 import { expiryDate, FQDN, LOCATION, preflightSchema, statusRange, uuid } from "./fields";
 import {
   PROBE_TIMEOUT,
@@ -141,6 +142,10 @@ export const globalSchema = z.strictObject({
   logsIngestionClientSecretExpiresOn: expiryDate,
   /** Pre-flight checks that only warn on this stack (labs): secretExpiry. */
   preflight: preflightSchema(["secretExpiry"]),
+  /** Backup storage for the stamps' MongoDB dumps (docs/bcdr.md). Unset: no backup storage. */
+  backup: globalBackupSchema.optional(),
+  /** E-mail alert when a stamp's Traffic Manager endpoint goes down (docs/bcdr.md). Unset: none. */
+  alerts: alertsSchema.optional(),
 });
 
 export type GlobalConfig = z.infer<typeof globalSchema> & {

@@ -12,6 +12,7 @@
  * - `rules.ts`: every cross-field rule; `issues.ts`: zod issues as sentences.
  */
 import type { z } from "zod";
+import { checkBackupTarget } from "./backup";
 import { PROJECT } from "../lib/names";
 import { GlobalConfig, globalSchema } from "./global";
 import { checkEdge, EdgeConfig, edgeSchema, EdgeSettings, kubeconfigProblems } from "./edge";
@@ -79,7 +80,7 @@ export function parseConfig(
   }
 
   const secrets: Record<string, string> = {};
-  for (const [key, { kinds, what }] of Object.entries(SECRET_KEYS)) {
+  for (const [key, { kinds, what, optional }] of Object.entries(SECRET_KEYS)) {
     if (key in values) {
       if (!secretKeys.includes(`${PROJECT}:${key}`)) {
         problems.push(
@@ -91,7 +92,7 @@ export function parseConfig(
       }
       secrets[key] = String(values[key]);
       delete values[key];
-    } else if (kinds.includes(kind)) {
+    } else if (kinds.includes(kind) && !optional) {
       problems.push(`${key}: is missing; set ${what} with \`pulumi config set --secret ${key}\``);
     }
   }
@@ -114,8 +115,11 @@ export function parseConfig(
       config = deriveStamp(stack, parsed.data as StampSettings, {
         servicePrincipalSecret: new Secret(secrets.servicePrincipalSecret ?? ""),
         servicePrincipalCertificate: new Secret(secrets.servicePrincipalCertificate ?? ""),
+        backupTargetSas:
+          secrets.backupTargetSas === undefined ? undefined : new Secret(secrets.backupTargetSas),
       });
       problems.push(...checkStamp(stack, config, warnings));
+      problems.push(...checkBackupTarget(config));
     } else if (kind === "edge") {
       const settings = parsed.data as EdgeSettings;
       config = {
@@ -132,7 +136,13 @@ export function parseConfig(
         logsIngestionClientSecret: new Secret(secrets.logsIngestionClientSecret ?? ""),
       };
     } else {
-      config = { ...(parsed.data as object), stack } as Config;
+      config = {
+        ...(parsed.data as object),
+        stack,
+        backupTargetSas:
+          secrets.backupTargetSas === undefined ? undefined : new Secret(secrets.backupTargetSas),
+      } as Config;
+      problems.push(...checkBackupTarget(config as LocalConfig));
     }
   }
   if (problems.length > 0 || !config) throw new ConfigError(stack, problems);

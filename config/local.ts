@@ -2,6 +2,8 @@
  * The local stack's schema: the kubeconfig to deploy into, the stand-in stamp name and the app. Pure.
  */
 import { z } from "zod";
+import type { Secret } from "./secret";
+import { localBackupSchema } from "./backup";
 import { expiryDate, nonEmpty, preflightSchema, STAMP_NAME } from "./fields";
 import { appSchema } from "./inCluster";
 
@@ -23,6 +25,12 @@ export const localSchema = z.strictObject({
   servicePrincipalSecretExpiresOn: expiryDate.optional(),
   /** Pre-flight checks that only warn on this stack: secretExpiry. */
   preflight: preflightSchema(["secretExpiry"]),
+  /** MongoDB backup job: off by default; on, it needs backup.target (docs/bcdr.md). */
+  backup: localBackupSchema,
 });
 
-export type LocalConfig = z.infer<typeof localSchema> & { stack: string };
+export type LocalConfig = z.infer<typeof localSchema> & {
+  stack: string;
+  /** SAS of `backup.target`; unset without a target. */
+  backupTargetSas?: Secret;
+};

@@ -35,9 +35,12 @@ export class ConfigError extends Error {
 
 /**
  * Keys that are read as secrets, never as plain values, with the stack kinds that need them and
- * how to set them. Every listed key is required for its kinds and refused for the others.
+ * how to set them. Every listed key is required for its kinds (unless `optional`) and refused for
+ * the others.
  */
-export const SECRET_KEYS: Readonly<Record<string, { kinds: readonly string[]; what: string }>> = {
+export const SECRET_KEYS: Readonly<
+  Record<string, { kinds: readonly string[]; what: string; optional?: boolean }>
+> = {
   servicePrincipalSecret: {
     kinds: ["stamp"],
     what: "the service principal's client secret (the cluster's cloud provider credential)",
@@ -53,5 +56,10 @@ export const SECRET_KEYS: Readonly<Record<string, { kinds: readonly string[]; wh
   logsIngestionClientSecret: {
     kinds: ["global"],
     what: "a client secret of the logs-ingestion app registration (logsIngestion.clientId), which the stamps' log agents sign in with",
+  },
+  backupTargetSas: {
+    kinds: ["stamp", "local"],
+    optional: true,
+    what: "the SAS (create and write only) of backup.target's container",
   },
 };

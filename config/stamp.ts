@@ -28,6 +28,7 @@ import {
   sshAllowList,
   uuid,
 } from "./fields";
+import { stampBackupSchema } from "./backup";
 import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
 import { generation2Problem } from "./rules";
 import type { Secret } from "./secret";
@@ -232,6 +233,8 @@ export const stampSchema = z.strictObject({
   servicePrincipalSecretExpiresOn: expiryDate,
   /** Pre-flight checks that only warn on this stamp (labs): images, publicIps, secretExpiry. */
   preflight: preflightSchema(PREFLIGHT_CHECKS),
+  /** MongoDB backup job (docs/bcdr.md). */
+  backup: stampBackupSchema,
 });
 
 export type StampSettings = z.infer<typeof stampSchema>;
@@ -255,6 +258,8 @@ export type StampConfig = StampSettings & {
   servicePrincipalSecret: Secret;
   /** The service principal's certificate and private key (PEM) for aks-engine's ARM sign-in. */
   servicePrincipalCertificate: Secret;
+  /** SAS of `backup.target` (disconnected stamps); unset without a target. */
+  backupTargetSas?: Secret;
 };
 
 function defaultPortal(location: string, fqdn: string): string {
@@ -265,7 +270,10 @@ function defaultPortal(location: string, fqdn: string): string {
 export function deriveStamp(
   stack: string,
   s: StampSettings,
-  secrets: Pick<StampConfig, "servicePrincipalSecret" | "servicePrincipalCertificate">,
+  secrets: Pick<
+    StampConfig,
+    "servicePrincipalSecret" | "servicePrincipalCertificate" | "backupTargetSas"
+  >,
 ): StampConfig {
   const armEndpoint =
     s.azureStack.armEndpoint ??

@@ -147,3 +147,12 @@ export const NODE_IMAGES: Readonly<
   "1.34.4": { ...AKS_UBUNTU_2204_IMAGE },
   "1.35.0": { ...AKS_UBUNTU_2204_IMAGE },
 };
+/**
+ * Images of the MongoDB backup job (lib/backupJob.ts). The dump runs in the app's own MongoDB
+ * image (`app.mongoImage`, which ships mongodump, so the tools match the server); the upload runs
+ * in curl's official image (Alpine: POSIX sh, curl, busybox gzip). Exact tag; mirror it for
+ * disconnected stamps and set `backup.uploadImage`.
+ */
+export const BACKUP_IMAGES = {
+  upload: "docker.io/curlimages/curl:8.11.1",
+} as const;

@@ -1,7 +1,9 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { BackupStorage } from "../components/backupStorage";
 import { LogAnalytics } from "../components/logAnalytics";
 import { TrafficManager } from "../components/trafficManager";
+import { TrafficManagerAlert } from "../components/trafficManagerAlert";
 import type { GlobalConfig } from "../config";
 import { globalResourceGroupName } from "../lib/names";
 import { exportGlobalOutputs } from "./globalOutputs";
@@ -42,6 +44,28 @@ export async function globalStack(config: GlobalConfig) {
     providers,
   );
 
+  // Backups off the stamps and the endpoint alert (docs/bcdr.md); both optional.
+  const backup = config.backup
+    ? new BackupStorage(
+        "global-backup",
+        { resourceGroupName, location, settings: config.backup, now: new Date() },
+        providers,
+      )
+    : undefined;
+  if (config.alerts) {
+    const client = azure.authorization.getClientConfigOutput({ provider });
+    new TrafficManagerAlert(
+      "global-alert",
+      {
+        resourceGroupName,
+        profileId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${trafficManager.resourceGroupName}/providers/Microsoft.Network/trafficManagerProfiles/${trafficManager.profileName}`,
+        profileName: config.trafficManager.dnsName,
+        settings: config.alerts,
+      },
+      providers,
+    );
+  }
+
   return {
     kind: config.kind,
     ...exportGlobalOutputs({
@@ -58,6 +82,8 @@ export async function globalStack(config: GlobalConfig) {
       logsIngestionTenantId: config.logsIngestion.tenantId,
       logsIngestionClientId: config.logsIngestion.clientId,
       logsIngestionClientSecret: pulumi.secret(config.logsIngestionClientSecret.reveal()),
+      backupBlobEndpoint: backup?.blobEndpoint ?? "",
+      backupUploadSas: backup?.uploadSas ?? "{}",
     }),
     [FINGERPRINTS_OUTPUT]: fingerprintsOutput({
       logsIngestionClientSecret: config.logsIngestionClientSecret,

@@ -35,6 +35,10 @@ export interface GlobalOutputs {
   logsIngestionClientId: string;
   /** Client secret of that identity (secret). */
   logsIngestionClientSecret: string;
+  /** Blob endpoint of the backup storage account; "" when global has no `backup`. */
+  backupBlobEndpoint: string;
+  /** JSON object stamp -> upload SAS (create+write on its own container only) (secret). */
+  backupUploadSas: string;
 }
 
 /** Every output name, with whether it is a secret. Order is the export order. */
@@ -52,6 +56,8 @@ export const GLOBAL_OUTPUT_KEYS: Readonly<Record<keyof GlobalOutputs, { secret: 
   logsIngestionTenantId: { secret: false },
   logsIngestionClientId: { secret: false },
   logsIngestionClientSecret: { secret: true },
+  backupBlobEndpoint: { secret: false },
+  backupUploadSas: { secret: true },
 };
 
 /** The same contract as Pulumi outputs. */

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { MongoBackup } from "../components/mongoBackup";
 import { RatingsApp } from "../components/ratingsApp";
 import type { LocalConfig } from "../config";
 import {
@@ -43,6 +44,26 @@ export async function localStack(config: LocalConfig) {
     // Pulumi owns every object it deploys (see lib/fieldOwnership.ts).
     { providers: { kubernetes: provider }, transforms: [forceOwnership] },
   );
+  // Backups only to a configured target (no global stack here); off by default (docs/bcdr.md).
+  const { target } = config.backup;
+  if (config.backup.enabled && target) {
+    new MongoBackup(
+      "ratings-backup",
+      {
+        stamp: config.local.stampName,
+        namespace: app.namespace,
+        credentialsSecret: app.credentialsSecretName,
+        dumpImage: config.app.mongoImage,
+        settings: config.backup,
+        target: {
+          containerUrl: `${target.blobEndpoint.replace(/\/+$/, "")}/${target.container}`,
+          sas: pulumi.secret(config.backupTargetSas?.reveal() ?? ""),
+          onAzureStackHub: true,
+        },
+      },
+      { providers: { kubernetes: provider }, transforms: [forceOwnership], dependsOn: [app] },
+    );
+  }
   return {
     kind: config.kind,
     stamp: config.local.stampName,

@@ -19,6 +19,7 @@ import { forceOwnership } from "../lib/fieldOwnership";
 import { helperNames } from "../lib/names";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
 import { FINGERPRINTS_OUTPUT, fingerprintsOutput, stampPreflight } from "./preflight";
+import { stampBackup } from "./stampBackup";
 
 /** The explicit providers of a stamp: its ASH ARM endpoint, and public Azure for Traffic Manager. */
 export interface StampProviders {
@@ -136,7 +137,7 @@ export async function stampStack(config: StampConfig) {
     { monitoring: config.monitoring, stamp: config.name, global },
     inCluster,
   );
-  new RatingsApp(
+  const app = new RatingsApp(
     `${config.name}-ratings`,
     {
       app: config.app,
@@ -149,6 +150,7 @@ export async function stampStack(config: StampConfig) {
     },
     inCluster,
   );
+  if (config.backup.enabled) stampBackup(config, global, app, inCluster);
   const endpoint = new TrafficManagerEndpoint(
     `${config.name}-tm`,
     {

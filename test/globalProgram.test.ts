@@ -36,8 +36,16 @@ const recorded: Recorded[] = installMocks({
     "azure-native:monitor:DataCollectionRule": () => ({
       immutableId: "dcr-0123456789abcdef0123456789abcdef",
     }),
+    "azure-native:storage:StorageAccount": (a) => ({
+      name: a.inputs.accountName,
+      primaryEndpoints: { blob: `https://${a.inputs.accountName}.blob.core.windows.net/` },
+    }),
   },
   invokes: {
+    "azure-native:storage:listStorageAccountServiceSAS": (a) => {
+      invokes.push({ token: a.token, provider: a.provider, inputs: a.inputs });
+      return { serviceSasToken: `sas-token-for-${String(a.inputs.canonicalizedResource)}` };
+    },
     "azure-native:operationalinsights:getSharedKeys": (a) => {
       invokes.push({ token: a.token, provider: a.provider, inputs: a.inputs });
       return { primarySharedKey: "primary-shared-key", secondarySharedKey: "secondary-shared-key" };
@@ -93,6 +101,15 @@ test("registers the global graph, with names derived from the component names", 
       "azure-native:operationsmanagement:Solution global-container-insights",
       "azure-native:resources:ResourceGroup global",
       "azure-native:trafficmanager:Profile global-profile",
+      "ash-ha-kubernetes:global:BackupStorage global-backup",
+      "azure-native:storage:StorageAccount global-backup-account",
+      "azure-native:storage:BlobServiceProperties global-backup-blob-service",
+      "azure-native:storage:ManagementPolicy global-backup-retention",
+      "azure-native:storage:BlobContainer global-backup-seattle",
+      "azure-native:storage:BlobContainer global-backup-munich",
+      "ash-ha-kubernetes:global:TrafficManagerAlert global-alert",
+      "azure-native:monitor:ActionGroup global-alert-action-group",
+      "azure-native:monitor:MetricAlert global-alert-endpoint-down",
     ].sort(),
   );
 });
@@ -103,11 +120,14 @@ test("every Azure resource and invoke uses the one explicit azure-native provide
   ).toEqual([["pulumi:providers:azure-native", "global-azure"]]);
   expect(one("pulumi:providers:azure-native").inputs).toMatchObject({ location: "westeurope" });
   const azure = recorded.filter((r) => r.type.startsWith("azure-native:"));
-  expect(azure).toHaveLength(8);
+  expect(azure).toHaveLength(15);
   for (const r of azure) expect(r.provider).toMatch(/::global-azure::global-azure-id$/);
   expect(invokes.map((i) => i.token).sort()).toEqual([
     "azure-native:authorization:getClientConfig",
+    "azure-native:authorization:getClientConfig",
     "azure-native:operationalinsights:getSharedKeys",
+    "azure-native:storage:listStorageAccountServiceSAS",
+    "azure-native:storage:listStorageAccountServiceSAS",
   ]);
   for (const i of invokes) expect(i.provider).toMatch(/::global-azure::global-azure-id$/);
 });
@@ -264,6 +284,11 @@ test("export values", async () => {
     logsIngestionTenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
     logsIngestionClientId: "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e72",
     logsIngestionClientSecret: "client-secret-value",
+    backupBlobEndpoint: "https://contosoratingsbackup.blob.core.windows.net/",
+    backupUploadSas: JSON.stringify({
+      munich: "sas-token-for-/blob/contosoratingsbackup/mongodb-munich",
+      seattle: "sas-token-for-/blob/contosoratingsbackup/mongodb-seattle",
+    }),
   });
 });
 
@@ -278,6 +303,7 @@ test("no secret reaches any resource input in plaintext", () => {
   const text = JSON.stringify(recorded.map((r) => r.inputs));
   expect(text).not.toContain("client-secret-value");
   expect(text).not.toContain("primary-shared-key");
+  expect(text).not.toContain("sas-token-for");
   // and nothing was wrapped as a secret input either: the secrets are outputs only
   for (const r of recorded) {
     for (const v of Object.values(r.inputs)) expect(unwrapSecret(v).secret).toBe(false);

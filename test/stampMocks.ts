@@ -33,6 +33,11 @@ export const GLOBAL_EXPORTS: GlobalOutputs = {
   logsIngestionTenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
   logsIngestionClientId: "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3c5e72",
   logsIngestionClientSecret: "logs-client-secret-value",
+  backupBlobEndpoint: "https://contosobackups.blob.core.windows.net/",
+  backupUploadSas: JSON.stringify({
+    seattle: "sv=2019-07-07&sr=c&sp=cw&se=2027-01-15T00:00:00Z&spr=https&sig=seattle-signature",
+    munich: "sv=2019-07-07&sr=c&sp=cw&se=2027-01-15T00:00:00Z&spr=https&sig=munich-signature",
+  }),
 };
 
 /** The names of the secret global outputs, as a StackReference reports them. */

@@ -35,8 +35,16 @@ const GLOBAL_MOCKS: MockOptions = {
     "azure-native:monitor:DataCollectionRule": () => ({
       immutableId: "dcr-0123456789abcdef0123456789abcdef",
     }),
+    "azure-native:storage:StorageAccount": (a) => ({
+      name: a.inputs.accountName,
+      primaryEndpoints: { blob: `https://${a.inputs.accountName}.blob.core.windows.net/` },
+    }),
   },
   invokes: {
+    // The token leaves out the expiry, which depends on the month the test runs in.
+    "azure-native:storage:listStorageAccountServiceSAS": (a) => ({
+      serviceSasToken: `sr=c&sp=${String(a.inputs.permissions)}&sig=for-${String(a.inputs.canonicalizedResource)}`,
+    }),
     "azure-native:operationalinsights:getSharedKeys": () => ({
       primarySharedKey: "primary-shared-key",
       secondarySharedKey: "secondary-shared-key",
