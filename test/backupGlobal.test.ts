@@ -48,7 +48,7 @@ const recorded: Recorded[] = installMocks({
 let outputs: Record<string, pulumi.Output<string>>;
 beforeAll(async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  outputs = require("../index");
+  outputs = await require("../index");
   await resolve(outputs.backupUploadSas);
   await settle();
 });

@@ -27,7 +27,7 @@ const recorded: Recorded[] = installMocks(options);
 
 beforeAll(async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require("../index");
+  await require("../index");
   await settle();
 });
 

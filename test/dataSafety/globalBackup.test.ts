@@ -11,7 +11,7 @@ const { nodes, settled } = installGraphMocks(mocksFor("global"));
 
 test("the account and the containers are protected, nothing else of the backup", async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  await resolveExports(require("../../index") as Record<string, unknown>);
+  await resolveExports((await require("../../index")) as Record<string, unknown>);
   await settled();
   expect(withOption(nodes, "protect")).toEqual(
     [
