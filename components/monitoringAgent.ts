@@ -4,7 +4,9 @@ import type { MonitoringConfig } from "../config";
 import type { GlobalOutputValues } from "../stacks/globalOutputs";
 import { chartSource } from "../lib/helmChart";
 import * as m from "../lib/monitoring";
+import { withPullSecret } from "../lib/pullSecrets";
 import { CONTAINER_INSIGHTS_CHART, FLUENT_BIT_CHART } from "../lib/versions";
+import { imagePullSecret } from "./imagePullSecret";
 
 /** The `global` stack outputs the agent uses (read with `readGlobalOutputs`). */
 export type MonitoringDestination = Pick<
@@ -131,6 +133,16 @@ function fluentBitAgent(
       tenantId,
       clientId,
     }));
+  // monitoring.imagePullSecret: Fluent Bit's pods pull with it (the chart's imagePullSecrets).
+  const pull = imagePullSecret(
+    name,
+    {
+      dockerConfig: monitoring.imagePullSecret,
+      namespace: ns,
+      labels: { "app.kubernetes.io/part-of": "monitoring", "ash-ha-kubernetes/stamp": stamp },
+    },
+    { parent, dependsOn: [namespace] },
+  );
   new k8s.helm.v4.Chart(
     `${name}-fluent-bit`,
     {
@@ -141,9 +153,11 @@ function fluentBitAgent(
       ),
       name: m.FLUENT_BIT_RELEASE,
       namespace: ns,
-      values: dest.apply((d) => m.fluentBitValues(monitoring, stamp, d)),
+      values: dest.apply((d) =>
+        withPullSecret(FLUENT_BIT_CHART.name, m.fluentBitValues(monitoring, stamp, d), pull?.name),
+      ),
     },
-    { parent, dependsOn: [namespace, credentials] },
+    { parent, dependsOn: [namespace, credentials, ...(pull ? [pull.secret] : [])] },
   );
   return {
     namespace: ns,

@@ -16,6 +16,7 @@ import { PROJECT } from "../lib/names";
 import { GlobalConfig, globalSchema } from "./global";
 import { decode, describeIssue, isPlainObject, show, splitKey } from "./issues";
 import { LocalConfig, localSchema } from "./local";
+import { takePullSecrets } from "./pullSecrets";
 import { checkCertificateBundle, checkStamp } from "./rules";
 import { ConfigError, Secret, SECRET_KEYS } from "./secret";
 import { deriveStamp, StampConfig, stampSchema, StampSettings } from "./stamp";
@@ -24,6 +25,7 @@ export { PROJECT } from "../lib/names";
 export { isCidr } from "./fields";
 export type { GlobalConfig } from "./global";
 export type { AppConfig, IngressConfig, MonitoringConfig } from "./inCluster";
+export type { NodeRebootsConfig } from "./nodeReboots";
 export type { LocalConfig } from "./local";
 export { ConfigError, Secret, SECRET_KEYS } from "./secret";
 export type { ClusterConfig, HelperVmConfig, StampConfig, StampSettings } from "./stamp";
@@ -92,6 +94,10 @@ export function parseConfig(
     problems.push(...checkCertificateBundle(secrets.servicePrincipalCertificate));
   }
 
+  // Pull secrets nested in sections become Secrets before the schemas (and messages) see them.
+  problems.push(
+    ...takePullSecrets(values, (section) => secretKeys.includes(`${PROJECT}:${section}`), kind),
+  );
   const parsed = KINDS[kind as keyof typeof KINDS].safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(describeIssue(issue, values));

@@ -26,6 +26,7 @@ import {
   uuid,
 } from "./fields";
 import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
+import { nodeRebootsSchema } from "./nodeReboots";
 import { generation2Problem } from "./rules";
 import type { Secret } from "./secret";
 
@@ -181,6 +182,8 @@ export const stampSchema = z.strictObject({
   ingress: ingressSchema,
   monitoring: monitoringSchema,
   app: appSchema,
+  /** kured and its reboot window; used on connected stamps only (config/nodeReboots.ts). */
+  nodeReboots: nodeRebootsSchema,
 });
 
 export type StampSettings = z.infer<typeof stampSchema>;

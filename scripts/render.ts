@@ -15,6 +15,7 @@ import { clusterSpec, type ClusterSpec, describePlan, PlanRefusal } from "../lib
 import { planDefinitionChange, specOfApiModel } from "../lib/definitionChange";
 import { ngfValues } from "../lib/ingress";
 import { containerInsightsValues, fluentBitValues } from "../lib/monitoring";
+import { PLACEHOLDER_DOCKER_CONFIG, replaceNestedSecrets } from "../lib/pullSecrets";
 
 /** Values the global stack provides at deploy time, shown as markers in rendered Helm values. */
 const FROM_GLOBAL = (output: string) => `<from the global stack: ${output}>`;
@@ -51,7 +52,10 @@ function readStack(stack: string): { config: Record<string, string>; secretKeys:
         : SECRET_PLACEHOLDER;
       secretKeys.push(key);
     } else {
-      config[key] = typeof value === "string" ? value : JSON.stringify(value);
+      // Nested secrets (imagePullSecret): a placeholder docker config; the whole key is secret.
+      const nested = replaceNestedSecrets(value, PLACEHOLDER_DOCKER_CONFIG);
+      if (nested.secret) secretKeys.push(key);
+      config[key] = typeof value === "string" ? value : JSON.stringify(nested.value);
     }
   }
   return { config, secretKeys };
