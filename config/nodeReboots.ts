@@ -18,6 +18,7 @@ const duration = (example: string, maxHours: number) =>
     .string()
     .regex(DURATION, `must be a duration of hours, minutes and seconds such as ${example}`)
     .refine((d) => {
+      if (!DURATION.test(d)) return true; // reported by the pattern
       const s = durationSeconds(d);
       return s >= 1 && s <= maxHours * 3600;
     }, `must be between 1s and ${maxHours}h`);

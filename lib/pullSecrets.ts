@@ -82,17 +82,6 @@ export function dockerConfigProblem(text: string): string | undefined {
 
 const nonEmptyString = (v: unknown) => typeof v === "string" && v.length > 0;
 
-/** The registry hosts of a docker config JSON's `auths` (lowercase, scheme and path dropped). */
-export function authRegistries(text: string): string[] {
-  const parsed = JSON.parse(text) as { auths: Record<string, unknown> };
-  return Object.keys(parsed.auths).map((k) =>
-    k
-      .replace(/^https?:\/\//, "")
-      .split("/")[0]
-      .toLowerCase(),
-  );
-}
-
 /** The charts that take a pull secret in their values. */
 export type PullSecretChart = "nginx-gateway-fabric" | "fluent-bit" | "kured";
 
