@@ -15,7 +15,13 @@ import { clusterSpec, type ClusterSpec, describePlan, PlanRefusal } from "../lib
 import { planDefinitionChange, specOfApiModel } from "../lib/definitionChange";
 import { ngfValues } from "../lib/ingress";
 import { containerInsightsValues, fluentBitValues } from "../lib/monitoring";
-import { PLACEHOLDER_DOCKER_CONFIG, replaceNestedSecrets } from "../lib/pullSecrets";
+import { kuredValues } from "../lib/nodeReboots";
+import {
+  PLACEHOLDER_DOCKER_CONFIG,
+  PULL_SECRET_NAME,
+  replaceNestedSecrets,
+  withPullSecret,
+} from "../lib/pullSecrets";
 
 /** Values the global stack provides at deploy time, shown as markers in rendered Helm values. */
 const FROM_GLOBAL = (output: string) => `<from the global stack: ${output}>`;
@@ -103,10 +109,11 @@ export function render(stack: string, outDir: string = DEFAULT_OUT_DIR): string[
   );
   write("apimodel.json", `${JSON.stringify(model, null, 2)}\n`);
   write("cloud-init.yaml", renderCloudInit(bootstrapSettings(stamp)));
-  write(
-    "values-nginx-gateway-fabric.json",
-    `${JSON.stringify(ngfValues(stamp.ingress), null, 2)}\n`,
-  );
+  // The name of the pull Secret a chart references when its section sets an imagePullSecret.
+  const pull = (section: { imagePullSecret?: unknown }) =>
+    section.imagePullSecret ? PULL_SECRET_NAME : undefined;
+  const ngf = withPullSecret("nginx-gateway-fabric", ngfValues(stamp.ingress), pull(stamp.ingress));
+  write("values-nginx-gateway-fabric.json", `${JSON.stringify(ngf, null, 2)}\n`);
   const monitoring = stamp.monitoring;
   if (monitoring.mode === "fluentBit") {
     const values = fluentBitValues(monitoring, stamp.name, {
@@ -116,13 +123,23 @@ export function render(stack: string, outDir: string = DEFAULT_OUT_DIR): string[
       tenantId: FROM_GLOBAL("logsIngestionTenantId"),
       clientId: FROM_GLOBAL("logsIngestionClientId"),
     });
-    write("values-fluent-bit.json", `${JSON.stringify(values, null, 2)}\n`);
+    const withPull = withPullSecret("fluent-bit", values, pull(monitoring));
+    write("values-fluent-bit.json", `${JSON.stringify(withPull, null, 2)}\n`);
   } else if (monitoring.mode === "containerInsights") {
     const values = containerInsightsValues(monitoring, stamp.name, {
       workspaceId: FROM_GLOBAL("logAnalyticsWorkspaceId"),
       workspaceKey: SECRET_PLACEHOLDER,
     });
     write("values-azuremonitor-containers.json", `${JSON.stringify(values, null, 2)}\n`);
+  }
+  if (!stamp.azureStack.disconnected) {
+    // Connected stamps only: kured (components/nodeReboots.ts).
+    const values = withPullSecret(
+      "kured",
+      kuredValues(stamp.nodeReboots, stamp.name),
+      pull(stamp.nodeReboots),
+    );
+    write("values-kured.json", `${JSON.stringify(values, null, 2)}\n`);
   }
   let plan: string;
   try {
