@@ -16,6 +16,7 @@ import { PROJECT } from "../lib/names";
 import { GlobalConfig, globalSchema } from "./global";
 import { decode, describeIssue, isPlainObject, show, splitKey } from "./issues";
 import { LocalConfig, localSchema } from "./local";
+import { unusedNodeRebootsWarning } from "./nodeReboots";
 import { takePullSecrets } from "./pullSecrets";
 import { checkCertificateBundle, checkStamp } from "./rules";
 import { ConfigError, Secret, SECRET_KEYS } from "./secret";
@@ -112,6 +113,11 @@ export function parseConfig(
         servicePrincipalCertificate: new Secret(secrets.servicePrincipalCertificate ?? ""),
       });
       problems.push(...checkStamp(stack, config, warnings));
+      const unused = unusedNodeRebootsWarning(
+        "nodeReboots" in values,
+        config.azureStack.disconnected,
+      );
+      if (unused) warnings.push(unused);
     } else if (kind === "global") {
       config = {
         ...(parsed.data as z.infer<typeof globalSchema>),

@@ -87,3 +87,13 @@ export const nodeRebootsSchema = z
   .prefault({});
 
 export type NodeRebootsConfig = z.infer<typeof nodeRebootsSchema>;
+
+/**
+ * The warning for `nodeReboots` set on a disconnected stamp, where kured is not installed (its
+ * nodes get no unattended upgrades); undefined otherwise. `set` says whether the stack sets the key.
+ */
+export function unusedNodeRebootsWarning(set: boolean, disconnected: boolean): string | undefined {
+  return set && disconnected
+    ? "nodeReboots: is not used on a disconnected stamp (azureStack.disconnected: true): no kured is installed there; patch its nodes with a node image refresh (docs/stamp-runbook.md)"
+    : undefined;
+}

@@ -278,3 +278,12 @@ test("not a key of the other stack kinds", () => {
     "nodeReboots: is not a known key (typo?); remove it or see the config reference in README.md",
   ]);
 });
+
+test("set on a disconnected stamp: accepted with a warning (kured is not installed there)", () => {
+  const raw = stamp({ azureStack: { disconnected: true }, nodeReboots: { period: "2h" } });
+  expect(parseConfig("seattle", raw.config, raw.secretKeys).warnings).toEqual([
+    "nodeReboots: is not used on a disconnected stamp (azureStack.disconnected: true): no kured is installed there; patch its nodes with a node image refresh (docs/stamp-runbook.md)",
+  ]);
+  const unset = stamp({ azureStack: { disconnected: true } });
+  expect(parseConfig("seattle", unset.config, unset.secretKeys).warnings).toEqual([]);
+});
