@@ -10,7 +10,7 @@ import { GatewayCertificates } from "./gatewayCertificates";
 import { imagePullSecret } from "./imagePullSecret";
 
 export interface IngressArgs {
-  /** Ingress settings: chart and CRD sources and pins, image registry, load balancer IP, hostname, TLS secret. */
+  /** Ingress settings: chart and CRD sources and pins, image registry and pull secret, load balancer IP, hostname, TLS secret. */
   ingress: IngressConfig;
   /** Stamp name, used in labels. */
   stamp: string;

@@ -22,7 +22,7 @@ export type MonitoringDestination = Pick<
 >;
 
 export interface MonitoringAgentArgs {
-  /** Monitoring settings: mode, chart and image pins, image registry, proxy, Log Analytics domain. */
+  /** Monitoring settings: mode, chart and image pins, image registry and pull secret, proxy, Log Analytics domain. */
   monitoring: MonitoringConfig;
   /** Stamp name: the cluster name in Container Insights and the `Stamp` column of Fluent Bit's records. */
   stamp: string;

@@ -9,7 +9,7 @@ import { imagePullSecret } from "./imagePullSecret";
 import { budgetsAndPolicies, route } from "./ratingsTraffic";
 
 export interface RatingsAppArgs {
-  /** App settings (namespace, images, replicas, autoscaling, MongoDB storage). */
+  /** App settings (namespace, images and their pull secret, replicas, autoscaling, MongoDB storage). */
   app: AppConfig;
   /** Stamp name, used in labels. */
   stamp: string;
@@ -34,8 +34,9 @@ export interface RatingsAppArgs {
 /**
  * The 3-tier ratings app: namespace (Pod Security `restricted`), MongoDB StatefulSet with a
  * persistent volume and generated credentials, ratings-api and ratings-web Deployments with probes,
- * Services, an HTTPRoute on the ingress Gateway, an HPA on ratings-web, PodDisruptionBudgets and
- * default-deny NetworkPolicies. The Kubernetes provider comes through `opts`. The constructor wires
+ * Services, an HTTPRoute on the ingress Gateway, an HPA on ratings-web, PodDisruptionBudgets,
+ * default-deny NetworkPolicies, and the image pull Secret every pod references when
+ * `app.imagePullSecret` is set. The Kubernetes provider comes through `opts`. The constructor wires
  * the parts built by the functions below it.
  */
 export class RatingsApp extends pulumi.ComponentResource {
