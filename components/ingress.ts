@@ -4,11 +4,13 @@ import type { IngressConfig } from "../config";
 import { chartSource } from "../lib/helmChart";
 import * as np from "../lib/gatewayNetworkPolicies";
 import * as i from "../lib/ingress";
+import { withPullSecret } from "../lib/pullSecrets";
 import { NGF_CHART } from "../lib/versions";
 import { GatewayCertificates } from "./gatewayCertificates";
+import { imagePullSecret } from "./imagePullSecret";
 
 export interface IngressArgs {
-  /** Ingress settings: chart and CRD sources and pins, image registry, load balancer IP, hostname, TLS secret. */
+  /** Ingress settings: chart and CRD sources and pins, image registry and pull secret, load balancer IP, hostname, TLS secret. */
   ingress: IngressConfig;
   /** Stamp name, used in labels. */
   stamp: string;
@@ -69,6 +71,18 @@ export class Ingress extends pulumi.ComponentResource {
       child,
     );
 
+    // ingress.imagePullSecret: NGF's control plane pulls with it (its ServiceAccount lists it) and
+    // copies it to the data plane, whose pods list it too.
+    const pull = imagePullSecret(
+      name,
+      {
+        dockerConfig: ingress.imagePullSecret,
+        namespace: namespace.metadata.name,
+        labels: { "app.kubernetes.io/part-of": "ingress", "ash-ha-kubernetes/stamp": stamp },
+      },
+      child,
+    );
+
     // NGF's own CRDs (NginxProxy, policies) come with the chart and are applied by Pulumi on every
     // upgrade (unlike `helm upgrade`, which skips the crds/ folder).
     const chart = new k8s.helm.v4.Chart(
@@ -77,9 +91,12 @@ export class Ingress extends pulumi.ComponentResource {
         ...chartSource(NGF_CHART.name, ingress.chart, ingress.chartVersion),
         name: i.RELEASE_NAME,
         namespace: ns,
-        values: i.ngfValues(ingress),
+        values: withPullSecret(NGF_CHART.name, i.ngfValues(ingress), pull?.name),
       },
-      { parent: this, dependsOn: [crds, namespace, ...certificates.secrets] },
+      {
+        parent: this,
+        dependsOn: [crds, namespace, ...certificates.secrets, ...(pull ? [pull.secret] : [])],
+      },
     );
 
     const spec = i.gatewaySpec({

@@ -4,7 +4,9 @@ import type { MonitoringConfig } from "../config";
 import type { GlobalOutputValues } from "../stacks/globalOutputs";
 import { chartSource } from "../lib/helmChart";
 import * as m from "../lib/monitoring";
+import { withPullSecret } from "../lib/pullSecrets";
 import { CONTAINER_INSIGHTS_CHART, FLUENT_BIT_CHART } from "../lib/versions";
+import { imagePullSecret } from "./imagePullSecret";
 
 /** The `global` stack outputs the agent uses (read with `readGlobalOutputs`). */
 export type MonitoringDestination = Pick<
@@ -20,7 +22,7 @@ export type MonitoringDestination = Pick<
 >;
 
 export interface MonitoringAgentArgs {
-  /** Monitoring settings: mode, chart and image pins, image registry, proxy, Log Analytics domain. */
+  /** Monitoring settings: mode, chart and image pins, image registry and pull secret, proxy, Log Analytics domain. */
   monitoring: MonitoringConfig;
   /** Stamp name: the cluster name in Container Insights and the `Stamp` column of Fluent Bit's records. */
   stamp: string;
@@ -151,6 +153,16 @@ function fluentBitAgent(
       tenantId,
       clientId,
     }));
+  // monitoring.imagePullSecret: Fluent Bit's pods pull with it (the chart's imagePullSecrets).
+  const pull = imagePullSecret(
+    name,
+    {
+      dockerConfig: monitoring.imagePullSecret,
+      namespace: ns,
+      labels: { "app.kubernetes.io/part-of": "monitoring", "ash-ha-kubernetes/stamp": stamp },
+    },
+    { parent, dependsOn: [namespace] },
+  );
   new k8s.helm.v4.Chart(
     `${name}-fluent-bit`,
     {
@@ -163,9 +175,15 @@ function fluentBitAgent(
       namespace: ns,
       values: pulumi
         .all([dest, checksum])
-        .apply(([d, sum]) => m.fluentBitValues(monitoring, stamp, d, sum)),
+        .apply(([d, sum]) =>
+          withPullSecret(
+            FLUENT_BIT_CHART.name,
+            m.fluentBitValues(monitoring, stamp, d, sum),
+            pull?.name,
+          ),
+        ),
     },
-    { parent, dependsOn: [namespace, credentials] },
+    { parent, dependsOn: [namespace, credentials, ...(pull ? [pull.secret] : [])] },
   );
   return {
     namespace: ns,

@@ -5,9 +5,11 @@ import { GeneratedPassword } from "../providers/generatedPassword";
 import * as r from "../lib/ratings";
 import { claimName, StorageClassSpec } from "../lib/dataSafety";
 import { StatefulGuard } from "../providers/statefulGuard";
+import { imagePullSecret } from "./imagePullSecret";
+import { budgetsAndPolicies, route } from "./ratingsTraffic";
 
 export interface RatingsAppArgs {
-  /** App settings (namespace, images, replicas, autoscaling, MongoDB storage). */
+  /** App settings (namespace, images and their pull secret, replicas, autoscaling, MongoDB storage). */
   app: AppConfig;
   /** Stamp name, used in labels. */
   stamp: string;
@@ -32,8 +34,9 @@ export interface RatingsAppArgs {
 /**
  * The 3-tier ratings app: namespace (Pod Security `restricted`), MongoDB StatefulSet with a
  * persistent volume and generated credentials, ratings-api and ratings-web Deployments with probes,
- * Services, an HTTPRoute on the ingress Gateway, an HPA on ratings-web, PodDisruptionBudgets and
- * default-deny NetworkPolicies. The Kubernetes provider comes through `opts`. The constructor wires
+ * Services, an HTTPRoute on the ingress Gateway, an HPA on ratings-web, PodDisruptionBudgets,
+ * default-deny NetworkPolicies, and the image pull Secret every pod references when
+ * `app.imagePullSecret` is set. The Kubernetes provider comes through `opts`. The constructor wires
  * the parts built by the functions below it.
  */
 export class RatingsApp extends pulumi.ComponentResource {
@@ -87,6 +90,16 @@ export class RatingsApp extends pulumi.ComponentResource {
       { metadata: { name: ns, labels: r.namespaceLabels(stamp) } },
       stateful,
     );
+    // app.imagePullSecret: a dockerconfigjson Secret every pod of the app pulls with.
+    const pull = imagePullSecret(
+      name,
+      {
+        dockerConfig: app.imagePullSecret,
+        namespace: ns,
+        labels: { "app.kubernetes.io/part-of": r.PART_OF, "ash-ha-kubernetes/stamp": stamp },
+      },
+      { parent: this, dependsOn: [namespace] },
+    );
     const scope: Scope = {
       name,
       ns,
@@ -98,6 +111,8 @@ export class RatingsApp extends pulumi.ComponentResource {
       storageClassName: app.storageClass ?? args.storageClass.name,
       inNs: { parent: this, dependsOn: [namespace] },
       meta: (tier) => ({ name: r.tierName(tier), namespace: ns, labels: r.labels(tier, stamp) }),
+      imagePullSecrets: pull?.reference,
+      pullSecret: pull ? [pull.secret] : [],
     };
     const credentials = mongoCredentials(scope);
     mongoDb(scope, credentials);
@@ -117,7 +132,7 @@ export class RatingsApp extends pulumi.ComponentResource {
 }
 
 /** What the builders of the app's parts share. */
-interface Scope {
+export interface Scope {
   /** The component's name: every child is `<name>-<part>`. */
   name: string;
   /** The app's namespace, its resource, the stamp and the app settings. */
@@ -135,6 +150,10 @@ interface Scope {
   inNs: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
   /** Metadata of a tier's objects. */
   meta: (tier: r.Tier) => { name: string; namespace: string; labels: Record<string, string> };
+  /** The pods' `imagePullSecrets` (the Secret from `app.imagePullSecret`); unset without one. */
+  imagePullSecrets?: { name: string }[];
+  /** The pull Secret, for the workloads to depend on; empty without one. */
+  pullSecret: k8s.core.v1.Secret[];
 }
 
 /** An environment variable read from the credentials Secret. */
@@ -215,6 +234,7 @@ function mongoDb(s: Scope, credentials: k8s.core.v1.Secret): void {
           metadata: { labels: r.labels("mongodb", stamp) },
           spec: {
             securityContext: r.podSecurity("mongodb"),
+            imagePullSecrets: s.imagePullSecrets,
             containers: [
               {
                 name: "mongodb",
@@ -258,7 +278,12 @@ function mongoDb(s: Scope, credentials: k8s.core.v1.Secret): void {
     },
     {
       ...inNs,
-      dependsOn: [namespace, credentials, ...(s.storageClass ? [s.storageClass] : [])],
+      dependsOn: [
+        namespace,
+        credentials,
+        ...(s.storageClass ? [s.storageClass] : []),
+        ...s.pullSecret,
+      ],
       protect: s.protect,
       // The template's size is the first one: changing it would replace the StatefulSet (Kubernetes
       // does not update volumeClaimTemplates). The claim grows through the patch below instead.
@@ -303,6 +328,7 @@ function apiAndWeb(s: Scope, credentials: k8s.core.v1.Secret): k8s.core.v1.Servi
             metadata: { labels: r.labels(tier, stamp) },
             spec: {
               securityContext: r.podSecurity(tier),
+              imagePullSecrets: s.imagePullSecrets,
               containers: [
                 {
                   name: r.tierName(tier),
@@ -318,7 +344,7 @@ function apiAndWeb(s: Scope, credentials: k8s.core.v1.Secret): k8s.core.v1.Servi
           },
         },
       },
-      { ...inNs, dependsOn: [namespace, credentials] },
+      { ...inNs, dependsOn: [namespace, credentials, ...s.pullSecret] },
     );
   deployment("api", app.apiReplicas, [
     { name: "PORT", value: String(r.PORTS.api) },
@@ -353,72 +379,4 @@ function apiAndWeb(s: Scope, credentials: k8s.core.v1.Secret): k8s.core.v1.Servi
     { ...inNs, dependsOn: [web] },
   );
   return services;
-}
-
-/** A PodDisruptionBudget per tier and the default-deny NetworkPolicies. */
-function budgetsAndPolicies(s: Scope, gatewayNamespace: string | undefined): void {
-  const { name, ns, inNs, meta } = s;
-  for (const tier of ["web", "api", "mongodb"] as const) {
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-${tier}`,
-      {
-        metadata: meta(tier),
-        spec: { maxUnavailable: 1, selector: { matchLabels: r.selectorLabels(tier) } },
-      },
-      inNs,
-    );
-  }
-
-  for (const policy of r.networkPolicies(gatewayNamespace)) {
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-${policy.name}`,
-      {
-        metadata: {
-          name: policy.name,
-          namespace: ns,
-          labels: { "app.kubernetes.io/part-of": r.PART_OF },
-        },
-        spec: policy.spec,
-      },
-      inNs,
-    );
-  }
-}
-
-/** The HTTPRoute on the ingress Gateway. */
-function route(
-  s: Scope,
-  gateway: NonNullable<RatingsAppArgs["gateway"]>,
-  hostname: string | undefined,
-  services: k8s.core.v1.Service[],
-): void {
-  const { name, ns, inNs } = s;
-  // `/` to ratings-web; `/healthz` to the API so Traffic Manager probes real app health.
-  new k8s.apiextensions.CustomResource(
-    `${name}-route`,
-    {
-      apiVersion: "gateway.networking.k8s.io/v1",
-      kind: "HTTPRoute",
-      metadata: {
-        name: "ratings",
-        namespace: ns,
-        labels: { "app.kubernetes.io/part-of": r.PART_OF },
-      },
-      spec: {
-        parentRefs: [{ name: gateway.name, namespace: gateway.namespace }],
-        hostnames: hostname ? [hostname] : undefined,
-        rules: [
-          {
-            matches: [{ path: { type: "Exact", value: "/healthz" } }],
-            backendRefs: [{ name: r.tierName("api"), port: r.SERVICE_PORTS.api }],
-          },
-          {
-            matches: [{ path: { type: "PathPrefix", value: "/" } }],
-            backendRefs: [{ name: r.tierName("web"), port: r.SERVICE_PORTS.web }],
-          },
-        ],
-      },
-    },
-    { ...inNs, dependsOn: services },
-  );
 }

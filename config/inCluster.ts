@@ -22,7 +22,14 @@ import {
   K8S_NAME,
   nonEmpty,
 } from "./fields";
-import { AUTOSCALING_RANGE, FLUENT_BIT_DOMAIN, refinement, superRefinement } from "./rules";
+import { imagePullSecret } from "./pullSecrets";
+import {
+  AUTOSCALING_RANGE,
+  FLUENT_BIT_DOMAIN,
+  MONITORING_PULL_SECRET,
+  refinement,
+  superRefinement,
+} from "./rules";
 
 /** Kubernetes-side settings shared by stamps and the local stack. */
 export const appSchema = z
@@ -35,6 +42,8 @@ export const appSchema = z
     webImage: imageRef.default(RATINGS_IMAGES.web),
     /** MongoDB image, pinned to a supported major. */
     mongoImage: imageRef.default(RATINGS_IMAGES.mongo),
+    /** Secret: docker config JSON for the registry of the app's images; every app pod references it. */
+    imagePullSecret,
     /** ratings-api replicas. Defaults to 2. */
     apiReplicas: z.number().int().min(1).max(20).default(2),
     /** Horizontal pod autoscaler of ratings-web. Defaults to 1..10 replicas at 80 % CPU. */
@@ -91,6 +100,8 @@ export const ingressSchema = z
     gatewayApiCrds: nonEmpty.default(GATEWAY_API_CRDS),
     /** Registry mirroring ghcr.io, paths kept (<registry>/nginx/nginx-gateway-fabric[/nginx]); unset pulls from ghcr.io. */
     imageRegistry: imageRegistry.optional(),
+    /** Secret: docker config JSON for that registry; NGF's control and data plane pods reference it. */
+    imagePullSecret,
     /** Fixed load balancer IP of the one LoadBalancer service; unset lets the cloud pick. */
     loadBalancerIp: z
       .string()
@@ -123,6 +134,8 @@ export const monitoringSchema = z
       .default("opinsights.azure.com"),
     /** Registry mirroring the agent images, upstream paths kept; unset pulls from upstream. */
     imageRegistry: imageRegistry.optional(),
+    /** Secret: docker config JSON for that registry; Fluent Bit's pods reference it (mode fluentBit only). */
+    imagePullSecret,
     /** fluent/fluent-bit chart and the Fluent Bit image tag (the chart's appVersion). */
     fluentBit: z
       .strictObject({
@@ -151,6 +164,7 @@ export const monitoringSchema = z
       .prefault({}),
   })
   .superRefine(superRefinement(FLUENT_BIT_DOMAIN))
+  .superRefine(superRefinement(MONITORING_PULL_SECRET))
   .prefault({});
 
 export type AppConfig = z.infer<typeof appSchema>;

@@ -18,6 +18,8 @@ import { GlobalConfig, globalSchema } from "./global";
 import { checkEdge, EdgeConfig, edgeSchema, EdgeSettings, kubeconfigProblems } from "./edge";
 import { decode, describeIssue, isPlainObject, show, splitKey } from "./issues";
 import { LocalConfig, localSchema } from "./local";
+import { unusedNodeRebootsWarning } from "./nodeReboots";
+import { takePullSecrets } from "./pullSecrets";
 import { checkCertificateBundle, checkStamp } from "./rules";
 import { ConfigError, Secret, SECRET_KEYS } from "./secret";
 import { deriveStamp, StampConfig, stampSchema, StampSettings } from "./stamp";
@@ -27,6 +29,7 @@ export { isCidr } from "./fields";
 export type { GlobalConfig } from "./global";
 export type { EdgeConfig, MetalLbConfig } from "./edge";
 export type { AppConfig, IngressConfig, MonitoringConfig } from "./inCluster";
+export type { NodeRebootsConfig } from "./nodeReboots";
 export type { LocalConfig } from "./local";
 export { ConfigError, Secret, SECRET_KEYS } from "./secret";
 export type { ClusterConfig, HelperVmConfig, StampConfig, StampSettings } from "./stamp";
@@ -103,6 +106,10 @@ export function parseConfig(
     problems.push(...kubeconfigProblems(secrets.edgeKubeconfig));
   }
 
+  // Pull secrets nested in sections become Secrets before the schemas (and messages) see them.
+  problems.push(
+    ...takePullSecrets(values, (section) => secretKeys.includes(`${PROJECT}:${section}`), kind),
+  );
   const parsed = KINDS[kind as keyof typeof KINDS].safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(describeIssue(issue, values));
@@ -120,6 +127,11 @@ export function parseConfig(
       });
       problems.push(...checkStamp(stack, config, warnings));
       problems.push(...checkBackupTarget(config));
+      const unused = unusedNodeRebootsWarning(
+        "nodeReboots" in values,
+        config.azureStack.disconnected,
+      );
+      if (unused) warnings.push(unused);
     } else if (kind === "edge") {
       const settings = parsed.data as EdgeSettings;
       config = {

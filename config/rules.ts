@@ -42,6 +42,17 @@ export const FLUENT_BIT_DOMAIN: CrossFieldRule<{ mode: string; domain: string }>
     "needs mode containerInsights: Fluent Bit's azure_logs_ingestion output signs in to the public Azure cloud only",
 };
 
+/**
+ * monitoring: the azuremonitor-containers chart (3.1.x) has no imagePullSecrets value, so only
+ * Fluent Bit's pods can use a pull secret (lib/pullSecrets.ts).
+ */
+export const MONITORING_PULL_SECRET: CrossFieldRule<{ mode: string; imagePullSecret?: unknown }> = {
+  holds: (m) => m.imagePullSecret === undefined || m.mode === "fluentBit",
+  path: ["imagePullSecret"],
+  message:
+    "is only used with mode fluentBit: the azuremonitor-containers chart has no imagePullSecrets value (mirror its image to a registry the nodes pull from without credentials), and mode none pulls nothing",
+};
+
 /** trafficManager.monitor: a probe's timeout must be below a 10-second interval. */
 export const PROBE_TIMEOUT: CrossFieldRule<{ intervalSeconds: number; timeoutSeconds: number }> = {
   holds: (m) => m.intervalSeconds !== 10 || m.timeoutSeconds <= 9,

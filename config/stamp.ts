@@ -30,6 +30,7 @@ import {
 } from "./fields";
 import { stampBackupSchema } from "./backup";
 import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
+import { nodeRebootsSchema } from "./nodeReboots";
 import { generation2Problem } from "./rules";
 import type { Secret } from "./secret";
 
@@ -235,6 +236,8 @@ export const stampSchema = z.strictObject({
   preflight: preflightSchema(PREFLIGHT_CHECKS),
   /** MongoDB backup job (docs/bcdr.md). */
   backup: stampBackupSchema,
+  /** kured and its reboot window; used on connected stamps only (config/nodeReboots.ts). */
+  nodeReboots: nodeRebootsSchema,
 });
 
 export type StampSettings = z.infer<typeof stampSchema>;

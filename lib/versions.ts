@@ -89,6 +89,17 @@ export const METALLB_CHART = {
   version: "0.16.1",
 } as const;
 
+/**
+ * kubereboot/kured chart 6.1.0 (30 Jun 2026) ships kured 1.23.0, its appVersion (image
+ * ghcr.io/kubereboot/kured:1.23.0). Read at tag kured-6.1.0 of github.com/kubereboot/charts.
+ */
+export const KURED_CHART = {
+  name: "kured",
+  source: "https://kubereboot.github.io/charts",
+  version: "6.1.0",
+  imageTag: "1.23.0",
+} as const;
+
 /** Default images of the ratings app (`app.apiImage`, `app.webImage`, `app.mongoImage`). */
 export const RATINGS_IMAGES = {
   api: "localhost:5000/ratings/ratings-api:v1.0.0",

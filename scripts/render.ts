@@ -25,6 +25,13 @@ import {
 } from "../lib/preflight";
 import { AKS_ENGINE_VERSION, NODE_IMAGES } from "../lib/versions";
 import { containerInsightsValues, fluentBitValues } from "../lib/monitoring";
+import { kuredValues } from "../lib/nodeReboots";
+import {
+  PLACEHOLDER_DOCKER_CONFIG,
+  PULL_SECRET_NAME,
+  replaceNestedSecrets,
+  withPullSecret,
+} from "../lib/pullSecrets";
 
 /** Values the global stack provides at deploy time, shown as markers in rendered Helm values. */
 const FROM_GLOBAL = (output: string) => `<from the global stack: ${output}>`;
@@ -61,7 +68,10 @@ function readStack(stack: string): { config: Record<string, string>; secretKeys:
         : SECRET_PLACEHOLDER;
       secretKeys.push(key);
     } else {
-      config[key] = typeof value === "string" ? value : JSON.stringify(value);
+      // Nested secrets (imagePullSecret): a placeholder docker config; the whole key is secret.
+      const nested = replaceNestedSecrets(value, PLACEHOLDER_DOCKER_CONFIG);
+      if (nested.secret) secretKeys.push(key);
+      config[key] = typeof value === "string" ? value : JSON.stringify(nested.value);
     }
   }
   return { config, secretKeys };
@@ -149,10 +159,11 @@ export function render(
   );
   write("apimodel.json", `${JSON.stringify(model, null, 2)}\n`);
   write("cloud-init.yaml", renderCloudInit(bootstrapSettings(stamp)));
-  write(
-    "values-nginx-gateway-fabric.json",
-    `${JSON.stringify(ngfValues(stamp.ingress), null, 2)}\n`,
-  );
+  // The name of the pull Secret a chart references when its section sets an imagePullSecret.
+  const pull = (section: { imagePullSecret?: unknown }) =>
+    section.imagePullSecret ? PULL_SECRET_NAME : undefined;
+  const ngf = withPullSecret("nginx-gateway-fabric", ngfValues(stamp.ingress), pull(stamp.ingress));
+  write("values-nginx-gateway-fabric.json", `${JSON.stringify(ngf, null, 2)}\n`);
   const monitoring = stamp.monitoring;
   if (monitoring.mode === "fluentBit") {
     const values = fluentBitValues(monitoring, stamp.name, {
@@ -162,13 +173,23 @@ export function render(
       tenantId: FROM_GLOBAL("logsIngestionTenantId"),
       clientId: FROM_GLOBAL("logsIngestionClientId"),
     });
-    write("values-fluent-bit.json", `${JSON.stringify(values, null, 2)}\n`);
+    const withPull = withPullSecret("fluent-bit", values, pull(monitoring));
+    write("values-fluent-bit.json", `${JSON.stringify(withPull, null, 2)}\n`);
   } else if (monitoring.mode === "containerInsights") {
     const values = containerInsightsValues(monitoring, stamp.name, {
       workspaceId: FROM_GLOBAL("logAnalyticsWorkspaceId"),
       workspaceKey: SECRET_PLACEHOLDER,
     });
     write("values-azuremonitor-containers.json", `${JSON.stringify(values, null, 2)}\n`);
+  }
+  if (!stamp.azureStack.disconnected) {
+    // Connected stamps only: kured (components/nodeReboots.ts).
+    const values = withPullSecret(
+      "kured",
+      kuredValues(stamp.nodeReboots, stamp.name),
+      pull(stamp.nodeReboots),
+    );
+    write("values-kured.json", `${JSON.stringify(values, null, 2)}\n`);
   }
   let plan: string;
   try {

@@ -5,6 +5,7 @@ import { AksEngineCluster } from "../components/aksEngineCluster";
 import { HelperVm, HelperVmArgs } from "../components/helperVm";
 import { Ingress } from "../components/ingress";
 import { MonitoringAgent } from "../components/monitoringAgent";
+import { NodeReboots } from "../components/nodeReboots";
 import { RatingsApp } from "../components/ratingsApp";
 import { TrafficManagerEndpoint } from "../components/trafficManagerEndpoint";
 import type { StampConfig } from "../config";
@@ -137,6 +138,15 @@ export async function stampStack(config: StampConfig) {
     { monitoring: config.monitoring, stamp: config.name, global },
     inCluster,
   );
+  // Connected stamps run unattended upgrades; kured reboots their nodes in the window. Disconnected
+  // stamps get none and refresh node images instead (docs/stamp-runbook.md).
+  const reboots = config.azureStack.disconnected
+    ? undefined
+    : new NodeReboots(
+        `${config.name}-node-reboots`,
+        { nodeReboots: config.nodeReboots, stamp: config.name },
+        inCluster,
+      );
   const app = new RatingsApp(
     `${config.name}-ratings`,
     {
@@ -174,6 +184,7 @@ export async function stampStack(config: StampConfig) {
     nodeCounts: cluster.nodeCounts,
     ingressIp: ingress.publicIp,
     monitoring: monitoring.destination,
+    nodeReboots: reboots ? `kured, ${reboots.window}` : "node image refresh (disconnected)",
     trafficManagerEndpoint: endpoint.endpointName,
     appUrl: pulumi.interpolate`http://${global.trafficManagerFqdn}/`,
     [FINGERPRINTS_OUTPUT]: fingerprintsOutput({

@@ -10,6 +10,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { type ApiModel, SECRET_PLACEHOLDER } from "../lib/apiModel";
 import { ngfValues } from "../lib/ingress";
+import { kuredValues } from "../lib/nodeReboots";
+import { PLACEHOLDER_DOCKER_CONFIG, withPullSecret } from "../lib/pullSecrets";
 import {
   clusterSpecOfApiModel,
   DEFAULT_OUT_DIR,
@@ -30,12 +32,17 @@ afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const read = (stack: string, file: string) => fs.readFileSync(path.join(tmp, stack, file), "utf8");
 const files = (stack: string) => fs.readdirSync(path.join(tmp, stack)).sort();
 
-/** The `secure:` values of a stack file: none of them may reach a rendered file. */
+/** The `secure:` values of a stack file, nested ones included: none may reach a rendered file. */
 function secureValues(stack: string): string[] {
   const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-  return Object.values<unknown>(doc.config)
-    .filter((v): v is { secure: string } => !!v && typeof v === "object" && "secure" in v)
-    .map((v) => v.secure);
+  const found: string[] = [];
+  const walk = (v: unknown): void => {
+    if (!v || typeof v !== "object") return;
+    if ("secure" in v && typeof v.secure === "string") found.push(v.secure);
+    else Object.values(v).forEach(walk);
+  };
+  walk(doc.config);
+  return found;
 }
 
 describe.each(["seattle", "munich"] as const)("%s", (stack) => {
@@ -49,6 +56,8 @@ describe.each(["seattle", "munich"] as const)("%s", (stack) => {
       "plan.md",
       "preflight.md",
       "values-fluent-bit.json",
+      // kured on connected stamps only (seattle; munich is disconnected)
+      ...(config.azureStack.disconnected ? [] : ["values-kured.json"]),
       "values-nginx-gateway-fabric.json",
     ];
     expect(config.monitoring.mode).toBe("fluentBit");
@@ -62,7 +71,7 @@ describe.each(["seattle", "munich"] as const)("%s", (stack) => {
     expect(secrets.length).toBeGreaterThanOrEqual(2);
     for (const file of files(stack)) {
       const text = read(stack, file);
-      for (const s of secrets)
+      for (const s of [...secrets, PLACEHOLDER_DOCKER_CONFIG])
         expect({ file, leaks: text.includes(s) }).toEqual({ file, leaks: false });
       expect({ file, text }).toEqual({
         file,
@@ -109,10 +118,18 @@ describe.each(["seattle", "munich"] as const)("%s", (stack) => {
       expect(cloudInit).toContain(d.sha256);
     }
     const ngf = JSON.parse(read(stack, "values-nginx-gateway-fabric.json"));
-    expect(ngf).toEqual(ngfValues(config.ingress));
+    const pull = config.ingress.imagePullSecret ? "image-pull-secret" : undefined;
+    expect(ngf).toEqual(withPullSecret("nginx-gateway-fabric", ngfValues(config.ingress), pull));
+    // munich sets ingress.imagePullSecret: its values name the Secret, never its content.
+    expect(ngf.nginx.imagePullSecret).toBe(stack === "munich" ? "image-pull-secret" : undefined);
     expect(ngf.nginxGateway.image.tag).toBe(config.ingress.chartVersion);
     expect(ngf.nginx.image.tag).toBe(config.ingress.chartVersion);
     expect(ngf.nginx.service.type).toBe("LoadBalancer");
+    if (!config.azureStack.disconnected) {
+      const kured = JSON.parse(read(stack, "values-kured.json"));
+      expect(kured).toEqual(kuredValues(config.nodeReboots, config.name));
+      expect(kured.configuration.concurrency).toBe(1);
+    }
   });
 
   test("a first render plans a deploy; a second one in the same directory plans nothing", () => {
@@ -211,6 +228,7 @@ describe("the script", () => {
         "cloud-init.yaml",
         "values-nginx-gateway-fabric.json",
         "values-fluent-bit.json",
+        "values-kured.json",
         "plan.md",
       ].map((f) => `wrote ${path.join(tmp, "seattle", f)}`),
     );

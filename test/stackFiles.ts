@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { PLACEHOLDER_DOCKER_CONFIG, replaceNestedSecrets } from "../lib/pullSecrets";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -70,7 +71,10 @@ export function readStackFile(stack: string, secretValue = "s3cr3t-test-value"):
           : secretValue;
       secretKeys.push(key);
     } else {
-      config[key] = typeof value === "string" ? value : JSON.stringify(value);
+      // Nested secrets (imagePullSecret): a placeholder docker config; the whole key is secret.
+      const nested = replaceNestedSecrets(value, PLACEHOLDER_DOCKER_CONFIG);
+      if (nested.secret) secretKeys.push(key);
+      config[key] = typeof value === "string" ? value : JSON.stringify(nested.value);
     }
   }
   return { config, secretKeys };

@@ -8,4 +8,6 @@ describeStampProgram("seattle", {
   fqdn: "sea-ratings.seattle.cloudapp.azurestack.contoso.com",
   allowList: ["10.20.0.0/24", "203.0.113.16/28"],
   globalStack: "contoso/ash-ha-kubernetes/global",
+  pullSecretNamespaces: [],
+  kured: true,
 });

@@ -8,4 +8,6 @@ describeStampProgram("munich", {
   fqdn: "muc-ratings.munich.cloudapp.ash.fabrikam.de",
   allowList: ["172.16.40.0/24"],
   globalStack: "contoso/ash-ha-kubernetes/global",
+  pullSecretNamespaces: ["monitoring", "nginx-gateway", "ratings"],
+  kured: false,
 });

@@ -8,6 +8,7 @@ import { SECRET_OUTPUTS } from "../providers/aksEngineProvider";
 import { GLOBAL_EXPORTS as GLOBAL, stampMockInvokes, stampMockOutputs } from "./stampMocks";
 import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 import { readStackFile } from "./stackFiles";
+import { PLACEHOLDER_DOCKER_CONFIG } from "../lib/pullSecrets";
 
 const SP_SECRET = "sp-secret-value";
 
@@ -20,6 +21,10 @@ export function describeStampProgram(
     fqdn: string;
     allowList: string[];
     globalStack: string;
+    /** Namespaces that get a pull Secret (sorted). */
+    pullSecretNamespaces: string[];
+    /** Whether kured is installed (connected stamps). */
+    kured: boolean;
   },
 ) {
   const { config, secretKeys } = readStackFile(stack, SP_SECRET);
@@ -226,6 +231,7 @@ export function describeStampProgram(
         SP_SECRET,
         GLOBAL.logsIngestionClientSecret,
         GLOBAL.logAnalyticsSharedKey,
+        PLACEHOLDER_DOCKER_CONFIG,
       ]) {
         if (!text.includes(secret)) continue;
         // present only inside values the engine received marked secret
@@ -238,6 +244,82 @@ export function describeStampProgram(
         });
       }
     }
+  });
+
+  test("pull secrets: one dockerconfigjson Secret per namespace with a configured registry, referenced by its pods", () => {
+    const secrets = find("kubernetes:core/v1:Secret").filter(
+      (r) => r.inputs.type === "kubernetes.io/dockerconfigjson",
+    );
+    expect(
+      secrets.map((r) => (r.inputs.metadata as { namespace: string }).namespace).sort(),
+    ).toEqual(expected.pullSecretNamespaces);
+    for (const r of secrets) {
+      // @pulumi/kubernetes marks the whole stringData secret.
+      const stringData = unwrapSecret<Record<string, unknown>>(r.inputs.stringData);
+      const data = {
+        value: unwrapSecret(stringData.value[".dockerconfigjson"]).value,
+        secret: stringData.secret,
+      };
+      expect({ secret: r.name, value: data }).toEqual({
+        secret: r.name,
+        value: { value: PLACEHOLDER_DOCKER_CONFIG, secret: true },
+      });
+      expect((r.inputs.metadata as { name: string }).name).toBe("image-pull-secret");
+    }
+    const pods = [
+      ...find("kubernetes:apps/v1:Deployment"),
+      ...find("kubernetes:apps/v1:StatefulSet"),
+    ];
+    expect(pods).toHaveLength(3);
+    const refs = expected.pullSecretNamespaces.includes("ratings")
+      ? [{ name: "image-pull-secret" }]
+      : undefined;
+    for (const w of pods) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      expect({ w: w.name, refs: (w.inputs.spec as any).template.spec.imagePullSecrets }).toEqual({
+        w: w.name,
+        refs,
+      });
+    }
+    const chart = (name: string) =>
+      find("kubernetes:helm.sh/v4:Chart").find((r) => r.name === `${stack}-${name}`)?.inputs
+        .values as Record<string, unknown> | undefined;
+    const ngf = chart("ingress-ngf");
+    if (expected.pullSecretNamespaces.includes("nginx-gateway")) {
+      expect(ngf).toMatchObject({
+        nginxGateway: { serviceAccount: { imagePullSecret: "image-pull-secret" } },
+        nginx: { imagePullSecret: "image-pull-secret" },
+      });
+    } else {
+      expect(JSON.stringify(ngf)).not.toContain("imagePullSecret");
+    }
+    const fluentBit = chart("monitoring-fluent-bit");
+    expect(fluentBit?.imagePullSecrets).toEqual(
+      expected.pullSecretNamespaces.includes("monitoring")
+        ? [{ name: "image-pull-secret" }]
+        : undefined,
+    );
+  });
+
+  test("node reboots: kured in its window on connected stamps, nothing on disconnected ones", async () => {
+    const kured = find("kubernetes:helm.sh/v4:Chart").filter((r) =>
+      r.name.endsWith("-node-reboots-kured"),
+    );
+    expect(kured).toHaveLength(expected.kured ? 1 : 0);
+    expect(find("ash-ha-kubernetes:nodes:NodeReboots")).toHaveLength(expected.kured ? 1 : 0);
+    if (expected.kured) {
+      expect(kured[0].provider).toMatch(new RegExp(`::${stack}-cluster-k8s::`));
+      expect(kured[0].inputs).toMatchObject({
+        chart: "kured",
+        version: "6.1.0",
+        namespace: "kured",
+        repositoryOpts: { repo: "https://kubereboot.github.io/charts" },
+        values: { configuration: { concurrency: 1, forceReboot: false } },
+      });
+    }
+    expect((await resolve(outputs.nodeReboots)).value).toBe(
+      expected.kured ? "kured, mo,tu,we,th 01:00-05:00 UTC" : "node image refresh (disconnected)",
+    );
   });
 
   test("the Kubernetes provider gets the kubeconfig as a secret", () => {

@@ -25,7 +25,12 @@ test("defaults are pinned: supported default version, no floating image tags", (
   expect(v.SUPPORTED_KUBERNETES_VERSIONS).toContain(v.DEFAULT_KUBERNETES_VERSION);
   for (const image of Object.values(v.RATINGS_IMAGES)) expect(image).toMatch(/:[\w.-]+$/);
   for (const image of Object.values(v.RATINGS_IMAGES)) expect(image).not.toMatch(/:latest$/);
-  for (const chart of [v.NGF_CHART, v.FLUENT_BIT_CHART, v.CONTAINER_INSIGHTS_CHART]) {
+  for (const chart of [
+    v.NGF_CHART,
+    v.FLUENT_BIT_CHART,
+    v.CONTAINER_INSIGHTS_CHART,
+    v.KURED_CHART,
+  ]) {
     expect(chart.version).toMatch(/^\d+\.\d+\.\d+$/);
   }
 });
