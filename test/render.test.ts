@@ -236,7 +236,15 @@ describe("the script", () => {
     expect(report).toMatch(
       /^- [A-Z]+ \[secretExpiry\] servicePrincipalSecretExpiresOn: 2027-05-31 /m,
     );
-    expect(files("seattle")).toHaveLength(6);
+    expect(files("seattle")).toEqual([
+      "apimodel.json",
+      "cloud-init.yaml",
+      "plan.md",
+      "preflight.md",
+      "values-fluent-bit.json",
+      "values-kured.json",
+      "values-nginx-gateway-fabric.json",
+    ]);
   });
 
   test("an unknown stack is an error with exit code 1; no stack is a usage error (2)", () => {
