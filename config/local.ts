@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { nonEmpty, STAMP_NAME } from "./fields";
-import { appSchema } from "./inCluster";
+import { accessSchema, appSchema } from "./inCluster";
 
 export const localSchema = z.strictObject({
   kind: z.literal("local"),
@@ -16,6 +16,7 @@ export const localSchema = z.strictObject({
     })
     .prefault({}),
   app: appSchema,
+  access: accessSchema,
 });
 
 export type LocalConfig = z.infer<typeof localSchema> & { stack: string };

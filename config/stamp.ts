@@ -25,7 +25,7 @@ import {
   sshAllowList,
   uuid,
 } from "./fields";
-import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
+import { accessSchema, appSchema, ingressSchema, monitoringSchema } from "./inCluster";
 import { generation2Problem } from "./rules";
 import type { Secret } from "./secret";
 
@@ -181,6 +181,7 @@ export const stampSchema = z.strictObject({
   ingress: ingressSchema,
   monitoring: monitoringSchema,
   app: appSchema,
+  access: accessSchema,
 });
 
 export type StampSettings = z.infer<typeof stampSchema>;
