@@ -2,6 +2,7 @@ import * as azurestack from "@pulumi/azurestack";
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { AksEngineCluster } from "../components/aksEngineCluster";
+import { ClusterAccess } from "../components/clusterAccess";
 import { HelperVm, HelperVmArgs } from "../components/helperVm";
 import { Ingress } from "../components/ingress";
 import { MonitoringAgent } from "../components/monitoringAgent";
@@ -95,7 +96,7 @@ export function stampStack(config: StampConfig) {
     { monitoring: config.monitoring, stamp: config.name, global },
     inCluster,
   );
-  new RatingsApp(
+  const app = new RatingsApp(
     `${config.name}-ratings`,
     {
       app: config.app,
@@ -105,6 +106,20 @@ export function stampStack(config: StampConfig) {
       storageClass: mongoStorageClass("stamp"),
       protect,
       retainOnDelete: retainsStatefulResources("stamp"),
+    },
+    inCluster,
+  );
+  // The viewer and deployer identities (docs/decisions.md). The in-cluster layer above still runs
+  // with the cluster's admin kubeconfig in its provider's inputs: a stamp's first `up` creates the
+  // cluster, so no viewer or deployer exists before it (docs/stamp-runbook.md, "Identities").
+  new ClusterAccess(
+    `${config.name}-access`,
+    {
+      stamp: config.name,
+      appNamespace: config.app.namespace,
+      appNamespaceCreated: app.namespace,
+      storageClasses: config.app.storageClass ? [] : [mongoStorageClass("stamp").name],
+      tokenGeneration: config.access.tokenGeneration,
     },
     inCluster,
   );
