@@ -8,7 +8,9 @@
  * when nothing failed and nothing drifted.
  *
  * Drift is `pulumi refresh --preview-only --expect-no-changes`: a refresh that changes nothing in
- * the state and fails (exit 7) when the live resources differ from it.
+ * the state and fails (exit 7) when the live resources differ from it. With `drift --read-only`
+ * the run is the read-only viewer's (KUBECONFIG from `npm run kubeconfig`): the refresh leaves the
+ * stack's Kubernetes Secrets out, which the viewer cannot read (docs/decisions.md).
  *
  * The backend and secrets come from the environment as for the CLI (PULUMI_BACKEND_URL or
  * `pulumi login`, PULUMI_CONFIG_PASSPHRASE, ARM_* / KUBECONFIG for the providers); the demo's
@@ -36,6 +38,7 @@ import {
   stackCheckError,
   verdict,
 } from "./lib/fleet";
+import { viewerRefreshExcludes } from "../lib/clusterAccess";
 import { checkStackDir } from "./check-stacks";
 import { BackendChoice, chooseBackend } from "./lib/backend";
 import { backendFacts } from "./lib/backendFacts";
@@ -78,6 +81,8 @@ async function runOne(
   backend: BackendChoice,
   width: number,
   policyPacks: string[],
+  /** drift only: refs left out of the refresh (the viewer's Secrets). */
+  exclude: string[] = [],
 ): Promise<FleetRow> {
   const started = Date.now();
   const out = linePrefixer(`[${stackName.padEnd(width)}] `, (l) => process.stdout.write(`${l}\n`));
@@ -116,7 +121,11 @@ async function runOne(
       changes = { ...(r.summary.resourceChanges ?? changes) };
       return row({ changes });
     }
-    const r = await stack.previewRefresh({ ...common, expectNoChanges: true });
+    const r = await stack.previewRefresh({
+      ...common,
+      expectNoChanges: true,
+      ...(exclude.length > 0 ? { exclude } : {}),
+    });
     changes = { ...r.changeSummary };
     return row({ changes, drift: hasDrift(changes) });
   } catch (e) {
@@ -180,7 +189,14 @@ async function main(): Promise<number> {
     }
     rows.push(
       ...(await runPool(wave, args.concurrency, (s) =>
-        runOne(args.op, s, backends.get(s)!, width, policyPacks),
+        runOne(
+          args.op,
+          s,
+          backends.get(s)!,
+          width,
+          policyPacks,
+          args.readOnly ? viewerRefreshExcludes(s, projectName(ROOT)) : [],
+        ),
       )),
     );
   }

@@ -145,6 +145,19 @@ describe("3. the viewer previews and checks drift, and cannot change anything", 
     expect(all.stdout + all.stderr).toMatch(/secrets "ratings-mongodb-credentials" is forbidden/);
   });
 
+  test("npm run fleet -- drift --read-only runs the same check as the viewer", () => {
+    const fleet = (...flags: string[]) =>
+      run("npm", ["run", "-s", "fleet", "--", "drift", "--stacks", TABLE_STACK, ...flags], {
+        ...stack.env(),
+        KUBECONFIG: file("viewer"),
+      });
+    const readOnly = fleet("--read-only");
+    expect(ok(readOnly)).toEqual(passed);
+    const plain = fleet();
+    expect(plain.code).not.toBe(0);
+    expect(plain.stdout + plain.stderr).toMatch(/is forbidden/);
+  });
+
   test("a change previews as exactly that update, and the viewer's up is refused by RBAC", () => {
     setApp({ apiReplicas: 3 });
     const preview = as(file("viewer"), "preview", "--diff");
