@@ -248,8 +248,16 @@ describe("5. identity checks, rotation and state", () => {
     );
   });
 
-  test("raising access.tokenGeneration (admin run) issues new tokens and revokes the old ones", async () => {
+  test("raising access.tokenGeneration is refused to the deployer; the admin run issues new tokens and revokes the old ones", async () => {
     setApp({ tokenGeneration: 2 }, "access");
+    // Not the deployer's to do: it cannot touch the access objects.
+    const byDeployer = as(file("deployer"), "up", "--yes", "--skip-preview");
+    expect(byDeployer.code).not.toBe(0);
+    expect(byDeployer.stdout + byDeployer.stderr).toMatch(
+      new RegExp(
+        `deployer" cannot (create|patch) resource "(secrets|roles)"[^\\n]*ashk8s-access-${TABLE_STACK}`,
+      ),
+    );
     expect(ok(as(KUBECONFIG, "up", "--yes", "--skip-preview"))).toEqual(passed);
     await waitFor(
       "the old viewer token to be refused",
