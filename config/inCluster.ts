@@ -22,6 +22,7 @@ import {
   K8S_NAME,
   nonEmpty,
 } from "./fields";
+import { MAX_TOKEN_GENERATION } from "../lib/clusterAccess";
 import { imagePullSecret } from "./pullSecrets";
 import {
   AUTOSCALING_RANGE,
@@ -167,6 +168,23 @@ export const monitoringSchema = z
   .superRefine(superRefinement(MONITORING_PULL_SECRET))
   .prefault({});
 
+const TOKEN_GENERATION = `must be a whole number from 1 to ${MAX_TOKEN_GENERATION}`;
+
+/** Least privilege in the cluster (lib/clusterAccess.ts, docs/decisions.md). */
+export const accessSchema = z
+  .strictObject({
+    /**
+     * Rotation generation of the viewer's and deployer's token Secrets: raise it by one and run
+     * `pulumi up` with the admin identity to issue new tokens and revoke the old ones. Defaults to 1.
+     */
+    tokenGeneration: z
+      .number()
+      .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_TOKEN_GENERATION, TOKEN_GENERATION)
+      .default(1),
+  })
+  .prefault({});
+
 export type AppConfig = z.infer<typeof appSchema>;
+export type AccessConfig = z.infer<typeof accessSchema>;
 export type IngressConfig = z.infer<typeof ingressSchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Secret } from "./secret";
 import { localBackupSchema } from "./backup";
 import { expiryDate, nonEmpty, preflightSchema, STAMP_NAME } from "./fields";
-import { appSchema } from "./inCluster";
+import { accessSchema, appSchema } from "./inCluster";
 
 export const localSchema = z.strictObject({
   kind: z.literal("local"),
@@ -27,6 +27,7 @@ export const localSchema = z.strictObject({
   preflight: preflightSchema(["secretExpiry"]),
   /** MongoDB backup job: off by default; on, it needs backup.target (docs/bcdr.md). */
   backup: localBackupSchema,
+  access: accessSchema,
 });
 
 export type LocalConfig = z.infer<typeof localSchema> & {

@@ -29,7 +29,7 @@ import {
   uuid,
 } from "./fields";
 import { stampBackupSchema } from "./backup";
-import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
+import { accessSchema, appSchema, ingressSchema, monitoringSchema } from "./inCluster";
 import { nodeRebootsSchema } from "./nodeReboots";
 import { generation2Problem } from "./rules";
 import type { Secret } from "./secret";
@@ -238,6 +238,7 @@ export const stampSchema = z.strictObject({
   backup: stampBackupSchema,
   /** kured and its reboot window; used on connected stamps only (config/nodeReboots.ts). */
   nodeReboots: nodeRebootsSchema,
+  access: accessSchema,
 });
 
 export type StampSettings = z.infer<typeof stampSchema>;

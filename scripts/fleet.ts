@@ -10,7 +10,9 @@
  * Drift is `pulumi refresh --preview-only --expect-no-changes`: a refresh that changes nothing in
  * the state and fails (exit 7) when the live resources differ from it. The drift run also reports,
  * as findings, every secret whose expiry date in the stack's config is within 30 days
- * (lib/preflight.ts `expiringSecrets`); findings make the exit code 1 too.
+ * (lib/preflight.ts `expiringSecrets`); findings make the exit code 1 too. With `drift --read-only`
+ * the run is the read-only viewer's (KUBECONFIG from `npm run kubeconfig`): the refresh leaves the
+ * stack's Kubernetes Secrets out, which the viewer cannot read (docs/decisions.md).
  *
  * The backend and secrets come from the environment as for the CLI (PULUMI_BACKEND_URL or
  * `pulumi login`, PULUMI_CONFIG_PASSPHRASE, ARM_* / KUBECONFIG for the providers); the demo's
@@ -39,6 +41,7 @@ import {
   stackCheckError,
   verdict,
 } from "./lib/fleet";
+import { viewerRefreshExcludes } from "../lib/clusterAccess";
 import { checkStackDir } from "./check-stacks";
 import { BackendChoice, chooseBackend } from "./lib/backend";
 import { backendFacts } from "./lib/backendFacts";
@@ -99,6 +102,8 @@ async function runOne(
   width: number,
   policyPacks: string[],
   kind = "unknown",
+  /** drift only: refs left out of the refresh (the viewer's Secrets). */
+  exclude: string[] = [],
 ): Promise<FleetRow> {
   const started = Date.now();
   const out = linePrefixer(`[${stackName.padEnd(width)}] `, (l) => process.stdout.write(`${l}\n`));
@@ -141,7 +146,11 @@ async function runOne(
     }
     findings = await expiryFindings(stack, kind);
     for (const f of findings) err.push(`finding: ${f}\n`);
-    const r = await stack.previewRefresh({ ...common, expectNoChanges: true });
+    const r = await stack.previewRefresh({
+      ...common,
+      expectNoChanges: true,
+      ...(exclude.length > 0 ? { exclude } : {}),
+    });
     changes = { ...r.changeSummary };
     return row({ changes, drift: hasDrift(changes) });
   } catch (e) {
@@ -206,7 +215,15 @@ async function main(): Promise<number> {
     }
     rows.push(
       ...(await runPool(wave, args.concurrency, (s) =>
-        runOne(args.op, s, backends.get(s)!, width, policyPacks, kinds.get(s)),
+        runOne(
+          args.op,
+          s,
+          backends.get(s)!,
+          width,
+          policyPacks,
+          kinds.get(s),
+          args.readOnly ? viewerRefreshExcludes(s, projectName(ROOT)) : [],
+        ),
       )),
     );
   }

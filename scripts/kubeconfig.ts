@@ -1,8 +1,9 @@
 /**
- * `npm run kubeconfig -- <stack> --admin|--helper-key [--out FILE]`: writes a stamp's
- * cluster-admin kubeconfig or its helper VM's SSH private key to a file only its owner can read
- * (mode 0600, in a 0700 folder), for an operator who needs it. Neither is a stack output (stack
- * outputs travel into CI logs and StackReferences); both are read from the stack's state with
+ * `npm run kubeconfig -- <stack> [--deployer|--admin|--helper-key] [--out FILE]`: writes the
+ * stack's viewer kubeconfig (default), its deployer kubeconfig, a stamp's cluster-admin kubeconfig
+ * or its helper VM's SSH private key to a file only its owner can read (mode 0600, in a 0700
+ * folder). None is a stack output (stack outputs travel into CI logs and StackReferences); all are
+ * read from the stack's state with
  * `pulumi stack export --show-secrets`, using the same backend and secrets as `npm run fleet`.
  * The value never goes to stdout or argv.
  */
@@ -49,10 +50,12 @@ function main(): number {
     args.out ?? path.join(ROOT, ".local", "credentials", `${args.stack}-${args.credential}`),
   );
   writePrivateFile(out, value.endsWith("\n") ? value : `${value}\n`);
-  const use =
-    args.credential === "admin-kubeconfig"
-      ? `export KUBECONFIG=${out}   # cluster-admin: full control of the cluster`
-      : `ssh -i ${out} <adminUsername>@<helperFqdn>`;
+  const use = {
+    "admin-kubeconfig": `export KUBECONFIG=${out}   # cluster-admin: full control of the cluster`,
+    "viewer-kubeconfig": `export KUBECONFIG=${out}   # viewer: read-only, no Secrets (preview, drift)`,
+    "deployer-kubeconfig": `export KUBECONFIG=${out}   # deployer: the app namespace (pulumi up)`,
+    "helper-key": `ssh -i ${out} <adminUsername>@<helperFqdn>`,
+  }[args.credential];
   process.stderr.write(`wrote ${out} (mode 0600)\n  ${use}\n  delete it when done: rm ${out}\n`);
   return 0;
 }

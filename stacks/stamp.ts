@@ -2,6 +2,7 @@ import * as azurestack from "@pulumi/azurestack";
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { AksEngineCluster } from "../components/aksEngineCluster";
+import { ClusterAccess } from "../components/clusterAccess";
 import { HelperVm, HelperVmArgs } from "../components/helperVm";
 import { Ingress } from "../components/ingress";
 import { MonitoringAgent } from "../components/monitoringAgent";
@@ -161,6 +162,20 @@ export async function stampStack(config: StampConfig) {
     inCluster,
   );
   if (config.backup.enabled) stampBackup(config, global, app, inCluster);
+  // The viewer and deployer identities (docs/decisions.md). The in-cluster layer above still runs
+  // with the cluster's admin kubeconfig in its provider's inputs: a stamp's first `up` creates the
+  // cluster, so no viewer or deployer exists before it (docs/stamp-runbook.md, "Identities").
+  new ClusterAccess(
+    `${config.name}-access`,
+    {
+      stamp: config.name,
+      appNamespace: config.app.namespace,
+      appNamespaceCreated: app.namespace,
+      storageClasses: config.app.storageClass ? [] : [mongoStorageClass("stamp").name],
+      tokenGeneration: config.access.tokenGeneration,
+    },
+    inCluster,
+  );
   const endpoint = new TrafficManagerEndpoint(
     `${config.name}-tm`,
     {

@@ -33,6 +33,10 @@ describe("parseFleetArgs", () => {
       ["--stacks=a, b", "--concurrency=1", "up"],
       { op: "up", stacks: ["a", "b"], concurrency: 1, policy: true },
     ],
+    [
+      ["drift", "--read-only"],
+      { op: "drift", stacks: undefined, concurrency: 2, policy: true, readOnly: true },
+    ],
   ])("%j", (argv, expected) => {
     expect(parseFleetArgs(argv)).toEqual(expected);
   });
@@ -51,6 +55,9 @@ describe("parseFleetArgs", () => {
     [["up", "--concurrency", "1.5"], '--concurrency is "1.5"; give a whole number of at least 1.'],
     [["up", "--yes"], "unknown option --yes."],
     [["up", "--no-policy=1"], "unknown option --no-policy."],
+    [["up", "--read-only"], "--read-only is for drift (a refresh as the viewer, Secrets left out)"],
+    [["preview", "--read-only"], "--read-only is for drift"],
+    [["drift", "--read-only=yes"], "unknown option --read-only."],
   ])("%j fails", (argv, message) => {
     expect(() => parseFleetArgs(argv)).toThrow(message);
   });

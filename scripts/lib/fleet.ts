@@ -15,12 +15,17 @@ export interface FleetArgs {
   concurrency: number;
   /** Run the policy pack (policy/) with preview and up, as the pipelines do. Defaults to true. */
   policy: boolean;
+  /**
+   * drift only: the run's identity is the read-only `viewer`, which cannot read Secrets, so the
+   * refresh leaves every Kubernetes Secret out (lib/clusterAccess.ts `viewerRefreshExcludes`).
+   */
+  readOnly?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 2;
 
 export const USAGE =
-  "usage: npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N] [--no-policy]";
+  "usage: npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N] [--no-policy] [--read-only]";
 
 /** Parses the runner's arguments (after `--`); throws an Error whose message names the problem. */
 export function parseFleetArgs(argv: string[]): FleetArgs {
@@ -28,6 +33,7 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
   let stacks: string[] | undefined;
   let concurrency = DEFAULT_CONCURRENCY;
   let policy = true;
+  let readOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") ? splitFlag(arg) : [arg, undefined];
@@ -57,6 +63,8 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
       concurrency = n;
     } else if (flag === "--no-policy" && inline === undefined) {
       policy = false;
+    } else if (flag === "--read-only" && inline === undefined) {
+      readOnly = true;
     } else if (flag.startsWith("-")) {
       throw new Error(`unknown option ${flag}. ${USAGE}`);
     } else if (op === undefined) {
@@ -69,7 +77,12 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
     }
   }
   if (op === undefined) throw new Error(`no operation given. ${USAGE}`);
-  return { op, stacks, concurrency, policy };
+  if (readOnly && op !== "drift") {
+    throw new Error(
+      `--read-only is for drift (a refresh as the viewer, Secrets left out); ${op} takes the identity from KUBECONFIG as it is. ${USAGE}`,
+    );
+  }
+  return { op, stacks, concurrency, policy, ...(readOnly ? { readOnly } : {}) };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

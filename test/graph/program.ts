@@ -67,10 +67,23 @@ export function mocksFor(stack: GraphStack): MockOptions {
   }
   const { config, secretKeys } = readStackFile(stack, SECRET_VALUE.stamp);
   if (stack === "local") {
-    // The local stack reads its kubeconfig file; only the file's content reaches the graph.
+    // The local stack reads the API server of its kubeconfig file and of $KUBECONFIG (the run's
+    // identity), which must match; no kubeconfig reaches the graph.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "graph-local-"));
     const kubeconfig = path.join(dir, "kubeconfig");
-    fs.writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\n");
+    fs.writeFileSync(
+      kubeconfig,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443'}}]",
+        "users: [{name: u, user: {}}]",
+        "contexts: [{name: x, context: {cluster: c, user: u}}]",
+        "current-context: x",
+        "",
+      ].join("\n"),
+    );
+    process.env.KUBECONFIG = kubeconfig;
     const key = "ash-ha-kubernetes:local";
     config[key] = JSON.stringify({ ...JSON.parse(config[key]), kubeconfigPath: kubeconfig });
     return { config, secretKeys, stack };

@@ -2,11 +2,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse } from "yaml";
 import {
   CLUSTER_TYPE,
   credentialFromState,
   HELPER_KEY_TYPE,
   parseKubeconfigArgs,
+  SECRET_TYPE,
 } from "../../scripts/lib/credentials";
 import { writePrivateFile } from "../../scripts/kubeconfig";
 
@@ -87,8 +89,116 @@ describe("credentialFromState", () => {
   });
 });
 
+/** A token Secret of components/clusterAccess.ts as the state holds it (data is a secret). */
+const tokenSecret = (id: string, generation: number, data: unknown, stack = "local") => ({
+  urn: `urn:pulumi:${stack}::p::ash-ha-kubernetes:access:ClusterAccess$${SECRET_TYPE}::access-${id}-token`,
+  type: SECRET_TYPE,
+  outputs: {
+    metadata: {
+      name: `${id}-token-g${generation}`,
+      namespace: `ashk8s-access-${stack}`,
+      annotations: { "kubernetes.io/service-account.name": id },
+    },
+    data,
+  },
+});
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+const tokenData = (token: string) => shownJson({ token: b64(token), "ca.crt": b64("CA PEM") });
+const shownJson = (value: unknown) => ({
+  "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+  plaintext: JSON.stringify(value),
+});
+const localExport = (...resources: unknown[]) => ({
+  deployment: {
+    resources: [
+      {
+        type: "pulumi:pulumi:Stack",
+        outputs: { apiServer: "https://127.0.0.1:27443" },
+      },
+      ...resources,
+    ],
+  },
+});
+
+describe("viewer and deployer kubeconfigs from the state", () => {
+  test("the token of the highest generation, decoded, with the stack's server and the Secret's CA", () => {
+    const exported = localExport(
+      tokenSecret("viewer", 1, tokenData("old-viewer")),
+      tokenSecret("viewer", 2, tokenData("new-viewer")),
+      tokenSecret("deployer", 2, tokenData("the-deployer")),
+      // Not ours: same annotation in another namespace, a foreign name.
+      {
+        ...tokenSecret("viewer", 3, tokenData("x")),
+        outputs: {
+          metadata: {
+            name: "viewer-token-g3",
+            namespace: "kube-system",
+            annotations: { "kubernetes.io/service-account.name": "viewer" },
+          },
+          data: tokenData("foreign"),
+        },
+      },
+    );
+    const viewer = parse(credentialFromState("local", exported, "viewer-kubeconfig"));
+    expect(viewer.users).toEqual([{ name: "local-viewer", user: { token: "new-viewer" } }]);
+    expect(viewer.clusters).toEqual([
+      {
+        name: "local",
+        cluster: { server: "https://127.0.0.1:27443", "certificate-authority-data": b64("CA PEM") },
+      },
+    ]);
+    const deployer = parse(credentialFromState("local", exported, "deployer-kubeconfig"));
+    expect(deployer.users).toEqual([{ name: "local-deployer", user: { token: "the-deployer" } }]);
+  });
+
+  test("a stamp's server comes from its admin kubeconfig in the state (never its keys)", () => {
+    const admin = JSON.stringify({
+      apiVersion: "v1",
+      clusters: [{ name: "c", cluster: { server: "https://sea.example:443" } }],
+      users: [{ name: "admin", user: { "client-key-data": "S0VZ" } }],
+      contexts: [{ name: "x", context: { cluster: "c", user: "admin" } }],
+      "current-context": "x",
+    });
+    const exported = stampExport(shown(admin));
+    exported.deployment.resources.push(
+      tokenSecret("viewer", 1, tokenData("v"), "seattle") as never,
+    );
+    const text = credentialFromState("seattle", exported, "viewer-kubeconfig");
+    expect(parse(text).clusters[0].cluster.server).toBe("https://sea.example:443");
+    expect(text).not.toContain("S0VZ");
+  });
+
+  test.each<[string, unknown, string]>([
+    [
+      "no token Secret (the access bootstrap has not run)",
+      localExport(),
+      "stack local has no viewer token in its state: the access bootstrap has not run yet",
+    ],
+    [
+      "a token still encrypted",
+      localExport(tokenSecret("viewer", 1, hidden)),
+      "stack local: the viewer token Secret is still encrypted in the export",
+    ],
+    [
+      "a token not filled in yet",
+      localExport(tokenSecret("viewer", 1, shownJson({}))),
+      "stack local: the viewer token Secret has no token yet",
+    ],
+    [
+      "no server anywhere",
+      { deployment: { resources: [tokenSecret("viewer", 1, tokenData("v"))] } },
+      "stack local: neither an apiServer output nor a cluster in the state",
+    ],
+  ])("%s is refused with a message", (_what, exported, message) => {
+    expect(() => credentialFromState("local", exported, "viewer-kubeconfig")).toThrow(message);
+  });
+});
+
 describe("parseKubeconfigArgs", () => {
   test.each([
+    [["seattle"], { stack: "seattle", credential: "viewer-kubeconfig" }],
+    [["seattle", "--viewer"], { stack: "seattle", credential: "viewer-kubeconfig" }],
+    [["--deployer", "local"], { stack: "local", credential: "deployer-kubeconfig" }],
     [["seattle", "--admin"], { stack: "seattle", credential: "admin-kubeconfig" }],
     [
       ["--helper-key", "munich", "--out", "/tmp/k"],
@@ -100,11 +210,14 @@ describe("parseKubeconfigArgs", () => {
 
   test.each([
     [[], "which stack?"],
-    [["seattle"], "say which credential: --admin writes the cluster-admin kubeconfig"],
-    [["seattle", "--admin", "--helper-key"], "choose one of --admin, --helper-key"],
+    [
+      ["seattle", "--admin", "--helper-key"],
+      "choose one of --admin, --helper-key, --deployer, --viewer",
+    ],
+    [["seattle", "--viewer", "--deployer"], "choose one of"],
     [["seattle", "munich", "--admin"], "one stack at a time (got seattle and munich)"],
     [["seattle", "--admin", "--out"], "--out needs a file name"],
-    [["seattle", "--viewer"], "unknown option --viewer"],
+    [["seattle", "--reader"], "unknown option --reader"],
     // Hostile stack names: the name reaches pulumi's argv and a file name.
     [["../../etc/passwd", "--admin"], 'stack "../../etc/passwd" is not a stack name'],
     [["seattle;reboot", "--admin"], 'stack "seattle;reboot" is not a stack name'],
