@@ -49,13 +49,13 @@ test.each<[string, string | undefined, string]>([
     write("other", kubeconfig("https://10.9.9.9:6443", "t-viewer")),
     `reaches https://10.9.9.9:6443, but local.kubeconfigPath "${cluster}" names https://127.0.0.1:6443`,
   ],
-])("KUBECONFIG %s is refused before any resource", (_what, value, message) => {
+])("KUBECONFIG %s is refused before any resource", async (_what, value, message) => {
   const saved = process.env.KUBECONFIG;
   if (value === undefined) delete process.env.KUBECONFIG;
   else process.env.KUBECONFIG = value;
   try {
-    expect(() => localStack(config)).toThrow(message);
-    expect(() => localStack(config)).toThrow("npm run kubeconfig -- <stack>");
+    await expect(localStack(config)).rejects.toThrow(message);
+    await expect(localStack(config)).rejects.toThrow("npm run kubeconfig -- <stack>");
   } finally {
     if (saved === undefined) delete process.env.KUBECONFIG;
     else process.env.KUBECONFIG = saved;
