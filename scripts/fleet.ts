@@ -189,6 +189,16 @@ async function main(): Promise<number> {
     throw new Error("no stack to run: add a Pulumi.<stack>.yaml or use --stacks.");
   const inconsistent = stackCheckError(args.op, checkStackDir(ROOT));
   if (inconsistent) throw new Error(inconsistent);
+  // Local stacks take their Kubernetes identity from $KUBECONFIG (docs/decisions.md): a refresh
+  // does not run the program, so without it the provider would only report an unreachable cluster.
+  const ambient = stacks.filter((s) => s.kind === "local").map((s) => s.stack);
+  if (ambient.length > 0 && !process.env.KUBECONFIG) {
+    throw new Error(
+      `${ambient.join(", ")}: a local stack takes its Kubernetes identity from KUBECONFIG, which is not set; ` +
+        `run \`npm run kubeconfig -- ${ambient[0]}\` (the read-only viewer; --deployer for up) and export the ` +
+        "KUBECONFIG it prints, or export KUBECONFIG=.local/kubeconfig (the demo's admin kubeconfig).",
+    );
+  }
   const backends = chooseBackends(stacks);
   const waves = planWaves(args.op, stacks);
   // The policy pack gates preview and up, as in the pipelines (`--policy-pack policy`).
