@@ -75,14 +75,22 @@ export function isRemote(source: string): boolean {
 
 /** The file extension of a source, lower-cased, without the dot ("" when none). */
 function extensionOf(source: string): string {
-  const file = source.split(/[?#]/)[0].split(/[\\/]/).pop() ?? "";
+  const file = fileName(source);
   const dot = file.lastIndexOf(".");
   return dot < 0 ? "" : file.slice(dot + 1).toLowerCase();
 }
 
-/** The cache path (relative, stable across machines) of a verified download. */
-export function cachePath(sha256: string, kind: DownloadKind): string {
-  return `${CACHE_DIR}/${sha256}.${EXTENSIONS[kind][0]}`;
+/** The file name at the end of a source (no query: refused for URLs). */
+export function fileName(source: string): string {
+  return source.split(/[\\/]/).pop() ?? "";
+}
+
+/**
+ * The cache path (relative, stable across machines) of a verified download: a folder per digest,
+ * holding the file under its own name (Helm and config checks read a chart archive's name).
+ */
+export function cachePath(sha256: string, source: string): string {
+  return `${CACHE_DIR}/${sha256}/${fileName(source)}`;
 }
 
 /** The shell command an operator runs to compute the digest of `source`. */
@@ -119,6 +127,9 @@ export function pinnedSource(input: PinInput): PinnedSource | { problem: string 
   } else if (/[\0-\x1f\x7f\u0085\u2028\u2029'"`$\\]/.test(source)) {
     return refuse(key, source, "must be a plain path (no control characters, quotes, $, ` or \\)");
   }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(fileName(source))) {
+    return refuse(key, source, "must end with a plain file name (letters, digits, . _ -)");
+  }
   const allowed: readonly string[] = EXTENSIONS[kind];
   if (!allowed.includes(extensionOf(source))) {
     return refuse(key, source, `must name a .${allowed.join(" or .")} file`);
@@ -131,7 +142,7 @@ export function pinnedSource(input: PinInput): PinnedSource | { problem: string 
   const bad = digestProblem(sha256);
   if (bad) return refuse(digestKey, sha256, bad);
   return isRemote(source)
-    ? { kind: "https", url: source, sha256, cachePath: cachePath(sha256, kind) }
+    ? { kind: "https", url: source, sha256, cachePath: cachePath(sha256, source) }
     : { kind: "file", path: source, sha256 };
 }
 

@@ -14,6 +14,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { get } from "node:https";
 import * as path from "node:path";
 import { downloadUrlProblem, mismatchMessage, pinnedSource, PinInput } from "../lib/downloads";
+import { inClusterPins, type InClusterDownloads } from "../lib/inClusterPins";
 
 /** How downloads are made; every field has a production default. */
 export interface DownloadOptions {
@@ -122,4 +123,27 @@ export async function resolvePinned(
     out.push(pin.cachePath);
   }
   return out;
+}
+
+/**
+ * The in-cluster settings with every download the stack installs replaced by its verified local
+ * file (lib/inClusterPins.ts says which). Refuses, before fetching anything, every source that
+ * cannot be verified and every missing digest; then fetches and verifies each.
+ */
+export async function pinInCluster(
+  d: InClusterDownloads,
+  opts: DownloadOptions = {},
+): Promise<InClusterDownloads> {
+  const { pins, problems } = inClusterPins(d);
+  const invalid = pins.flatMap((p) => {
+    const r = pinnedSource(p.input);
+    return "problem" in r ? [r.problem] : [];
+  });
+  const all = [...problems, ...invalid];
+  if (all.length) throw new Error(`pinned downloads refused:\n- ${all.join("\n- ")}`);
+  const paths = await resolvePinned(
+    pins.map((p) => p.input),
+    opts,
+  );
+  return pins.reduce((s, p, i) => p.apply(s, paths[i]), d);
 }

@@ -78,9 +78,11 @@ describe("pinnedSource", () => {
       kind: "https",
       url,
       sha256: DIGEST,
-      cachePath: `.cache/downloads/${DIGEST}.yaml`,
+      cachePath: `.cache/downloads/${DIGEST}/standard-install.yaml`,
     });
-    expect(cachePath(DIGEST, "chart")).toBe(`.cache/downloads/${DIGEST}.tgz`);
+    expect(cachePath(DIGEST, "https://m/charts/kured-6.1.0.tgz")).toBe(
+      `.cache/downloads/${DIGEST}/kured-6.1.0.tgz`,
+    );
   });
 
   it("pins a local file by digest too", () => {
@@ -139,7 +141,7 @@ describe("chartPinInput", () => {
     expect(input.digestKey).toBe("nodeReboots.chartSha256");
     expect(pinnedSource(input)).toMatchObject({
       kind: "https",
-      cachePath: `.cache/downloads/${DIGEST}.tgz`,
+      cachePath: `.cache/downloads/${DIGEST}/kured-6.1.0.tgz`,
     });
   });
 });

@@ -137,13 +137,13 @@ describe("resolvePinned over https", () => {
       },
     );
     expect(paths).toEqual([
-      `.cache/downloads/${sha(MANIFEST)}.yaml`,
-      `.cache/downloads/${sha(ARCHIVE)}.tgz`,
+      `.cache/downloads/${sha(MANIFEST)}/standard-install.yaml`,
+      `.cache/downloads/${sha(ARCHIVE)}/kured-6.1.0.tgz`,
     ]);
     expect(cached(paths[0]).toString()).toBe(MANIFEST);
     expect(cached(paths[1]).equals(ARCHIVE)).toBe(true);
     expect(fs.readdirSync(path.join(root, ".cache/downloads")).sort()).toEqual(
-      [`${sha(MANIFEST)}.yaml`, `${sha(ARCHIVE)}.tgz`].sort(),
+      [sha(MANIFEST), sha(ARCHIVE)].sort(),
     );
   });
 
