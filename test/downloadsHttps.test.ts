@@ -4,106 +4,36 @@
  * downloader trusts that CA through its `ca` option (the same option a mirror's private CA uses).
  * Nothing here talks to the internet; the server is the stand-in for a mirror.
  */
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { createServer, type Server } from "node:https";
+import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { PinInput } from "../lib/downloads";
 import { resolvePinned } from "../stacks/downloads";
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pins-tls-"));
-const openssl = (...args: string[]) =>
-  execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+import { startHttpsMirror, type HttpsMirror } from "./support/httpsMirror";
 
 const MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pinned\n";
 const ARCHIVE = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4, 5]);
 const sha = (b: string | Buffer) => createHash("sha256").update(b).digest("hex");
 
-let server: Server;
+let mirror: HttpsMirror;
 let base: string;
 let ca: string;
 let root: string;
-const requests: string[] = [];
+let requests: string[];
 
 beforeAll(async () => {
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=test CA",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.crt",
-  );
-  openssl(
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-subj",
-    "/CN=127.0.0.1",
-    "-keyout",
-    "srv.key",
-    "-out",
-    "srv.csr",
-  );
-  fs.writeFileSync(path.join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    "srv.csr",
-    "-CA",
-    "ca.crt",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-days",
-    "1",
-    "-extfile",
-    "ext.cnf",
-    "-out",
-    "srv.crt",
-  );
-  ca = fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
-  server = createServer(
-    {
-      key: fs.readFileSync(path.join(dir, "srv.key")),
-      cert: fs.readFileSync(path.join(dir, "srv.crt")),
-    },
-    (req, res) => {
-      requests.push(req.url ?? "");
-      if (req.url === "/standard-install.yaml") return res.end(MANIFEST);
-      if (req.url === "/charts/kured-6.1.0.tgz") return res.end(ARCHIVE);
-      if (req.url === "/moved.yaml") {
-        res.writeHead(302, { location: "/standard-install.yaml" });
-        return res.end();
-      }
-      if (req.url === "/to-http.yaml") {
-        res.writeHead(302, { location: `http://127.0.0.1:1/standard-install.yaml` });
-        return res.end();
-      }
-      res.writeHead(404);
-      res.end("not found");
-    },
-  );
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  mirror = await startHttpsMirror({
+    "/standard-install.yaml": MANIFEST,
+    "/charts/kured-6.1.0.tgz": ARCHIVE,
+    "/moved.yaml": { redirect: "/standard-install.yaml" },
+    "/to-http.yaml": { redirect: "http://127.0.0.1:1/standard-install.yaml" },
+  });
+  ({ base, ca, requests } = mirror);
 });
-
-afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => mirror.close());
 
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), "pins-root-"));
