@@ -310,12 +310,12 @@ export function describeStampProgram(
     if (expected.kured) {
       expect(kured[0].provider).toMatch(new RegExp(`::${stack}-cluster-k8s::`));
       expect(kured[0].inputs).toMatchObject({
-        chart: "kured",
-        version: "6.1.0",
+        // The verified archive (stacks/downloads.ts), by its relative cache path.
+        chart: expect.stringMatching(/^\.cache\/downloads\/[0-9a-f]{64}\/kured-6\.1\.0\.tgz$/),
         namespace: "kured",
-        repositoryOpts: { repo: "https://kubereboot.github.io/charts" },
         values: { configuration: { concurrency: 1, forceReboot: false } },
       });
+      expect(kured[0].inputs.repositoryOpts).toBeUndefined();
     }
     expect((await resolve(outputs.nodeReboots)).value).toBe(
       expected.kured ? "kured, mo,tu,we,th 01:00-05:00 UTC" : "node image refresh (disconnected)",

@@ -46,13 +46,11 @@ export async function startHttpsMirror(routes: Record<string, Route>): Promise<H
     const route = routes[req.url ?? ""];
     if (route === undefined) {
       res.writeHead(404);
-      return res.end("not found");
-    }
-    if (typeof route === "object" && "redirect" in route) {
+      res.end("not found");
+    } else if (typeof route === "object" && "redirect" in route) {
       res.writeHead(302, { location: route.redirect });
-      return res.end();
-    }
-    res.end(route);
+      res.end();
+    } else res.end(route);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const ca = read("ca.crt").toString();
