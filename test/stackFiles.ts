@@ -5,7 +5,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { withTestPins } from "./support/testPins";
 import { PLACEHOLDER_DOCKER_CONFIG, replaceNestedSecrets } from "../lib/pullSecrets";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -56,7 +55,6 @@ export function testKubeconfig(secretValue: string): string {
 
 /**
  * The stack's config as Pulumi passes it: objects as JSON text, `secure:` values marked secret.
- * Stamp and edge stacks also get stand-in download pins (test/support/testPins.ts).
  * Secret values are `secretValue`, except the certificate bundle, which gets a well-formed fake PEM,
  * and the edge kubeconfig, a well-formed kubeconfig whose token is `secretValue`.
  */
@@ -79,6 +77,5 @@ export function readStackFile(stack: string, secretValue = "s3cr3t-test-value"):
       config[key] = typeof value === "string" ? value : JSON.stringify(nested.value);
     }
   }
-  withTestPins(config, ROOT);
   return { config, secretKeys };
 }

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { SECRET_OUTPUTS } from "../providers/aksEngineProvider";
 import { GLOBAL_EXPORTS as GLOBAL, stampMockInvokes, stampMockOutputs } from "./stampMocks";
 import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
-import { readStackFile } from "./stackFiles";
+import { readStackFile, ROOT } from "./stackFiles";
+import { withTestPins } from "./support/testPins";
 import { PLACEHOLDER_DOCKER_CONFIG } from "../lib/pullSecrets";
 
 const SP_SECRET = "sp-secret-value";
@@ -28,6 +29,7 @@ export function describeStampProgram(
   },
 ) {
   const { config, secretKeys } = readStackFile(stack, SP_SECRET);
+  withTestPins(config, ROOT); // stand-in download pins (test/support/testPins.ts)
   const recorded: Recorded[] = installMocks({
     config,
     secretKeys,
