@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { get } from "node:https";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { downloadUrlProblem, mismatchMessage, pinnedSource, PinInput } from "../lib/downloads";
 import { inClusterPins, type InClusterDownloads } from "../lib/inClusterPins";
 
@@ -134,6 +135,15 @@ export async function pinInCluster(
   d: InClusterDownloads,
   opts: DownloadOptions = {},
 ): Promise<InClusterDownloads> {
+  try {
+    return await pinAll(d, opts);
+  } catch (e) {
+    // A refusal, not a crash: the engine prints a RunError's message without a stack trace.
+    throw new pulumi.RunError((e as Error).message);
+  }
+}
+
+async function pinAll(d: InClusterDownloads, opts: DownloadOptions): Promise<InClusterDownloads> {
   const { pins, problems } = inClusterPins(d);
   const invalid = pins.flatMap((p) => {
     const r = pinnedSource(p.input);

@@ -5,12 +5,10 @@
  * on the stamp). The policy pack never sees a resource.
  */
 import { installMocks } from "./mocks";
-import { readStackFile, ROOT } from "./stackFiles";
-import { withTestPins } from "./support/testPins";
+import { readStackFile } from "./stackFiles";
 import { stampMockInvokes, stampMockOutputs } from "./stampMocks";
 
 const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
-withTestPins(config, ROOT); // stand-in download pins (test/support/testPins.ts)
 const invokes = stampMockInvokes("seattle");
 const recorded = installMocks({
   config,
