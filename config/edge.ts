@@ -19,6 +19,7 @@ import {
   K8S_NAME,
   nonEmpty,
   STAMP_NAME,
+  sha256Digest,
 } from "./fields";
 import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
 import { stampImageProblems } from "./rules";
@@ -54,6 +55,8 @@ export const metallbSchema = z.strictObject({
   chart: nonEmpty.default(METALLB_CHART.source),
   /** Exact chart version; the images are tagged v<chartVersion>. Defaults to 0.16.1. */
   chartVersion: chartVersion(METALLB_CHART.version).default(METALLB_CHART.version),
+  /** SHA-256 of the chart archive `chart` names (`sha256sum <name>-<version>.tgz`); required for a verified install (docs/in-cluster.md "Pinned downloads"). */
+  chartSha256: sha256Digest.optional(),
   /** Registry mirroring quay.io, paths kept (<registry>/metallb/controller, .../speaker); unset pulls from quay.io. */
   imageRegistry: imageRegistry.optional(),
 });

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { allowListProblems } from "../lib/allowList";
+import { digestProblem } from "../lib/downloads";
 import { chartPinProblem } from "../lib/helmChart";
 import { pemProblem } from "../lib/pem";
 import { isCalendarDate, type PreflightCheck } from "../lib/preflight";
@@ -180,3 +181,8 @@ export const preflightSchema = (checks: readonly [PreflightCheck, ...PreflightCh
         .default([]),
     })
     .prefault({});
+
+/** A pinned SHA-256 as sha256sum prints it (lib/downloads.ts). */
+export const sha256Digest = z
+  .string()
+  .refine((v) => digestProblem(v) === undefined, digestProblem("") ?? "");

@@ -21,6 +21,7 @@ import {
   imageTag,
   K8S_NAME,
   nonEmpty,
+  sha256Digest,
 } from "./fields";
 import { MAX_TOKEN_GENERATION } from "../lib/clusterAccess";
 import { imagePullSecret } from "./pullSecrets";
@@ -97,8 +98,12 @@ export const ingressSchema = z
     chart: nonEmpty.default(NGF_CHART.source),
     /** Exact chart version; the NGF images are pinned to the same version (NGF's appVersion). Defaults to 2.4.2. */
     chartVersion: chartVersion(NGF_CHART.version).default(NGF_CHART.version),
+    /** SHA-256 of the chart archive `chart` names (`sha256sum <name>-<version>.tgz`); required for a verified install (docs/in-cluster.md "Pinned downloads"). */
+    chartSha256: sha256Digest.optional(),
     /** Gateway API standard-channel CRDs: a manifest URL or a local file. Defaults to v1.4.1, the version NGF 2.4.x expects. */
     gatewayApiCrds: nonEmpty.default(GATEWAY_API_CRDS),
+    /** SHA-256 of that manifest (`curl -fsSL <url> | sha256sum`); required, the file is refused when it differs (docs/in-cluster.md "Pinned downloads"). */
+    gatewayApiCrdsSha256: sha256Digest.optional(),
     /** Registry mirroring ghcr.io, paths kept (<registry>/nginx/nginx-gateway-fabric[/nginx]); unset pulls from ghcr.io. */
     imageRegistry: imageRegistry.optional(),
     /** Secret: docker config JSON for that registry; NGF's control and data plane pods reference it. */
@@ -144,6 +149,8 @@ export const monitoringSchema = z
         chart: nonEmpty.default(FLUENT_BIT_CHART.source),
         /** Exact chart version. Defaults to 0.57.9. */
         chartVersion: chartVersion(FLUENT_BIT_CHART.version).default(FLUENT_BIT_CHART.version),
+        /** SHA-256 of the chart archive `chart` names (`sha256sum <name>-<version>.tgz`); required for a verified install (docs/in-cluster.md "Pinned downloads"). */
+        chartSha256: sha256Digest.optional(),
         /** Fluent Bit image tag, the chart's appVersion. Defaults to 5.0.9. */
         imageTag: imageTag.default(FLUENT_BIT_CHART.imageTag),
       })
@@ -158,6 +165,8 @@ export const monitoringSchema = z
         chartVersion: chartVersion(CONTAINER_INSIGHTS_CHART.version).default(
           CONTAINER_INSIGHTS_CHART.version,
         ),
+        /** SHA-256 of the chart archive `chart` names (`sha256sum <name>-<version>.tgz`); required for a verified install (docs/in-cluster.md "Pinned downloads"). */
+        chartSha256: sha256Digest.optional(),
         /** ama-logs image tag (the chart's amalogs.image.tag). Defaults to 3.1.27. */
         imageTag: imageTag.default(CONTAINER_INSIGHTS_CHART.imageTag),
       })

@@ -7,7 +7,14 @@
 import { z } from "zod";
 import { CLOCK, DAYS, DURATION, durationSeconds, timeZoneProblem } from "../lib/nodeReboots";
 import { KURED_CHART } from "../lib/versions";
-import { chartVersion, checkChartPin, imageRegistry, imageTag, nonEmpty } from "./fields";
+import {
+  chartVersion,
+  checkChartPin,
+  imageRegistry,
+  imageTag,
+  nonEmpty,
+  sha256Digest,
+} from "./fields";
 import { imagePullSecret } from "./pullSecrets";
 
 const clock = z.string().regex(CLOCK, "must be a 24-hour time HH:MM such as 01:00");
@@ -56,6 +63,8 @@ export const nodeRebootsSchema = z
     chart: nonEmpty.default(KURED_CHART.source),
     /** Exact chart version. Defaults to 6.1.0. */
     chartVersion: chartVersion(KURED_CHART.version).default(KURED_CHART.version),
+    /** SHA-256 of the chart archive `chart` names (`sha256sum <name>-<version>.tgz`); required for a verified install (docs/in-cluster.md "Pinned downloads"). */
+    chartSha256: sha256Digest.optional(),
     /** kured image tag, the chart's appVersion. Defaults to 1.23.0. */
     imageTag: imageTag.default(KURED_CHART.imageTag),
     /** Registry mirroring ghcr.io, paths kept (<registry>/kubereboot/kured); unset pulls from ghcr.io. */

@@ -48,7 +48,12 @@ export const NGF_CHART = {
 /** The Gateway API release whose standard-channel CRDs NGF 2.4.x is built and tested against. */
 export const GATEWAY_API_VERSION = "v1.4.1";
 
-/** The standard-channel CRD manifest of that release. */
+/**
+ * The standard-channel CRD manifest of that release. No SHA-256 of it (nor of the chart archives
+ * below) is pinned here: the digests could not be computed offline, so stamp and edge previews
+ * refuse to install them until the operator sets `ingress.gatewayApiCrdsSha256` and each
+ * `*.chartSha256` (docs/in-cluster.md "Pinned downloads").
+ */
 export const GATEWAY_API_CRDS = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml`;
 
 /** fluent/fluent-bit chart 0.57.9 (6 Jul 2026) ships Fluent Bit 5.0.9, its appVersion. */

@@ -1,4 +1,5 @@
 import * as azure from "@pulumi/azure-native";
+import { pinInCluster } from "./downloads";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Ingress } from "../components/ingress";
@@ -23,8 +24,15 @@ import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
  * stamp's endpoint in the global Traffic Manager profile (read through a StackReference, as on a
  * stamp). MongoDB's data is treated as on a stamp: protected and retained unless configured off.
  */
-export function edgeStack(config: EdgeConfig) {
+export async function edgeStack(config: EdgeConfig) {
   const stamp = config.name;
+  // Every manifest and chart archive this stack installs, fetched and verified against its pinned
+  // SHA-256 (stacks/downloads.ts) before any resource is registered.
+  const pinned = await pinInCluster({
+    ingress: config.edge.gateway ? config.ingress : undefined,
+    monitoring: config.monitoring,
+    metallb: config.metallb,
+  });
   const provider = new k8s.Provider(`${stamp}-k8s`, {
     kubeconfig: pulumi.secret(config.kubeconfig.reveal()),
   });
@@ -32,20 +40,20 @@ export function edgeStack(config: EdgeConfig) {
   const inCluster = { providers: { kubernetes: provider }, transforms: [forceOwnership] };
   const protect = protectsStatefulResources("stamp", config.app.protectStatefulResources);
 
-  const metallb = new MetalLb(`${stamp}-metallb`, { metallb: config.metallb, stamp }, inCluster);
+  const metallb = new MetalLb(`${stamp}-metallb`, { metallb: pinned.metallb!, stamp }, inCluster);
   const tm = config.trafficManager;
   const global = tm ? readGlobalOutputs(globalStackReference(stamp, tm)) : undefined;
   // The Gateway's LoadBalancer Service gets its address from the pool.
   const ingress = config.edge.gateway
     ? new Ingress(
         `${stamp}-ingress`,
-        { ingress: config.ingress, stamp, routeNamespaces: [config.app.namespace] },
+        { ingress: pinned.ingress!, stamp, routeNamespaces: [config.app.namespace] },
         { ...inCluster, dependsOn: metallb.ready },
       )
     : undefined;
   const monitoring = new MonitoringAgent(
     `${stamp}-monitoring`,
-    { monitoring: config.monitoring, stamp, global },
+    { monitoring: pinned.monitoring!, stamp, global },
     inCluster,
   );
   const app = new RatingsApp(

@@ -20,6 +20,7 @@ import {
 import { forceOwnership } from "../lib/fieldOwnership";
 import { helperNames } from "../lib/names";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
+import { pinInCluster } from "./downloads";
 import { FINGERPRINTS_OUTPUT, fingerprintsOutput, stampPreflight } from "./preflight";
 import { stampBackup } from "./stampBackup";
 
@@ -107,6 +108,13 @@ export async function stampStack(config: StampConfig) {
   // Pre-flight first: a failing check throws before anything but the ASH provider is registered.
   const ashOnly = ashProvider(config);
   await stampPreflight(config, ashOnly);
+  // Every manifest and chart archive the in-cluster layer installs, fetched and verified against
+  // its pinned SHA-256 (stacks/downloads.ts) before any resource is registered.
+  const pinned = await pinInCluster({
+    ingress: config.ingress,
+    monitoring: config.monitoring,
+    nodeReboots: config.azureStack.disconnected ? undefined : config.nodeReboots,
+  });
   const providers = stampProviders(config, process.env, ashOnly);
   // The cluster and MongoDB's data are protected unless app.protectStatefulResources is false.
   const protect = protectsStatefulResources("stamp", config.app.protectStatefulResources);
@@ -131,12 +139,12 @@ export async function stampStack(config: StampConfig) {
   const global = readGlobalOutputs(globalStackReference(config.name, config.trafficManager));
   const ingress = new Ingress(
     `${config.name}-ingress`,
-    { ingress: config.ingress, stamp: config.name, routeNamespaces: [config.app.namespace] },
+    { ingress: pinned.ingress!, stamp: config.name, routeNamespaces: [config.app.namespace] },
     inCluster,
   );
   const monitoring = new MonitoringAgent(
     `${config.name}-monitoring`,
-    { monitoring: config.monitoring, stamp: config.name, global },
+    { monitoring: pinned.monitoring!, stamp: config.name, global },
     inCluster,
   );
   // Connected stamps run unattended upgrades; kured reboots their nodes in the window. Disconnected
@@ -145,7 +153,7 @@ export async function stampStack(config: StampConfig) {
     ? undefined
     : new NodeReboots(
         `${config.name}-node-reboots`,
-        { nodeReboots: config.nodeReboots, stamp: config.name },
+        { nodeReboots: pinned.nodeReboots!, stamp: config.name },
         inCluster,
       );
   const app = new RatingsApp(

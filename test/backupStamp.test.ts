@@ -7,9 +7,11 @@ import { backupNetworkPolicies } from "../lib/backup";
 import { backupScripts } from "../lib/backupJob";
 import { GLOBAL_EXPORTS, stampMockInvokes, stampMockOutputs } from "./stampMocks";
 import { installMocks, Recorded, settle, unwrapSecret } from "./mocks";
-import { readStackFile } from "./stackFiles";
+import { readStackFile, ROOT } from "./stackFiles";
+import { withTestPins } from "./support/testPins";
 
 const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
+withTestPins(config, ROOT); // stand-in download pins (test/support/testPins.ts)
 const recorded: Recorded[] = installMocks({
   config,
   secretKeys,

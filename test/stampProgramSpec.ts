@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { SECRET_OUTPUTS } from "../providers/aksEngineProvider";
 import { GLOBAL_EXPORTS as GLOBAL, stampMockInvokes, stampMockOutputs } from "./stampMocks";
 import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
-import { readStackFile } from "./stackFiles";
+import { readStackFile, ROOT } from "./stackFiles";
+import { withTestPins } from "./support/testPins";
 import { PLACEHOLDER_DOCKER_CONFIG } from "../lib/pullSecrets";
 
 const SP_SECRET = "sp-secret-value";
@@ -28,6 +29,7 @@ export function describeStampProgram(
   },
 ) {
   const { config, secretKeys } = readStackFile(stack, SP_SECRET);
+  withTestPins(config, ROOT); // stand-in download pins (test/support/testPins.ts)
   const recorded: Recorded[] = installMocks({
     config,
     secretKeys,
@@ -310,12 +312,12 @@ export function describeStampProgram(
     if (expected.kured) {
       expect(kured[0].provider).toMatch(new RegExp(`::${stack}-cluster-k8s::`));
       expect(kured[0].inputs).toMatchObject({
-        chart: "kured",
-        version: "6.1.0",
+        // The verified archive (stacks/downloads.ts), by its relative cache path.
+        chart: expect.stringMatching(/^\.cache\/downloads\/[0-9a-f]{64}\/kured-6\.1\.0\.tgz$/),
         namespace: "kured",
-        repositoryOpts: { repo: "https://kubereboot.github.io/charts" },
         values: { configuration: { concurrency: 1, forceReboot: false } },
       });
+      expect(kured[0].inputs.repositoryOpts).toBeUndefined();
     }
     expect((await resolve(outputs.nodeReboots)).value).toBe(
       expected.kured ? "kured, mo,tu,we,th 01:00-05:00 UTC" : "node image refresh (disconnected)",

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { MockOptions } from "../mocks";
-import { readStackFile } from "../stackFiles";
+import { readStackFile, ROOT } from "../stackFiles";
+import { withTestPins } from "../support/testPins";
 import { stampMockInvokes, stampMockOutputs } from "../stampMocks";
 import { installGraphMocks, resolveExports, sortedGraph } from "./graph";
 
@@ -66,6 +67,7 @@ export function mocksFor(stack: GraphStack): MockOptions {
     return { ...GLOBAL_MOCKS, ...readStackFile(stack, SECRET_VALUE.global), stack };
   }
   const { config, secretKeys } = readStackFile(stack, SECRET_VALUE.stamp);
+  withTestPins(config, ROOT); // stand-in download pins (test/support/testPins.ts)
   if (stack === "local") {
     // The local stack reads the API server of its kubeconfig file and of $KUBECONFIG (the run's
     // identity), which must match; no kubeconfig reaches the graph.
