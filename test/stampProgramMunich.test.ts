@@ -10,4 +10,9 @@ describeStampProgram("munich", {
   globalStack: "contoso/ash-ha-kubernetes/global",
   pullSecretNamespaces: ["monitoring", "nginx-gateway", "ratings"],
   kured: false,
+  tls: {
+    issuer: "ca",
+    repo: "https://charts.fabrikam.de/jetstack",
+    imageRegistry: "registry.fabrikam.de/quay",
+  },
 });
