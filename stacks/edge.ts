@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Certificates } from "../components/certificates";
 import { Ingress } from "../components/ingress";
 import { MetalLb } from "../components/metalLb";
 import { MonitoringAgent } from "../components/monitoringAgent";
@@ -13,6 +14,7 @@ import {
   retainsStatefulResources,
 } from "../lib/dataSafety";
 import { forceOwnership } from "../lib/fieldOwnership";
+import { DEFAULT_TLS_SECRET, tlsIngress } from "../lib/certificates";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
 
 /**
@@ -36,13 +38,30 @@ export function edgeStack(config: EdgeConfig) {
   const tm = config.trafficManager;
   const global = tm ? readGlobalOutputs(globalStackReference(stamp, tm)) : undefined;
   // The Gateway's LoadBalancer Service gets its address from the pool.
+  // With `certificates`: HTTPS listener, redirect and Certificate, as on a stamp (stacks/stamp.ts).
+  const tls = tlsIngress(config.ingress, config.certificates !== undefined, [config.app.namespace]);
   const ingress = config.edge.gateway
     ? new Ingress(
         `${stamp}-ingress`,
-        { ingress: config.ingress, stamp, routeNamespaces: [config.app.namespace] },
+        { ingress: tls.ingress, stamp, routeNamespaces: tls.routeNamespaces },
         { ...inCluster, dependsOn: metallb.ready },
       )
     : undefined;
+  if (config.certificates && tls.hostname && ingress && global) {
+    new Certificates(
+      `${stamp}-certificates`,
+      {
+        certificates: config.certificates,
+        stamp,
+        hostname: tls.hostname,
+        gateway: ingress.gateway,
+        secretName: tls.ingress.tlsSecretName ?? DEFAULT_TLS_SECRET,
+        after: [ingress],
+        global,
+      },
+      inCluster,
+    );
+  }
   const monitoring = new MonitoringAgent(
     `${stamp}-monitoring`,
     { monitoring: config.monitoring, stamp, global },
@@ -53,7 +72,9 @@ export function edgeStack(config: EdgeConfig) {
     {
       app: config.app,
       stamp,
-      gateway: ingress?.gateway,
+      gateway: ingress
+        ? { ...ingress.gateway, ...(tls.hostname ? { sectionName: "https" } : {}) }
+        : undefined,
       hostname: config.ingress.hostname,
       // Unused: config/edge.ts requires app.storageClass (the cluster's own class).
       storageClass: mongoStorageClass("stamp"),
@@ -86,6 +107,10 @@ export function edgeStack(config: EdgeConfig) {
     namespace: app.namespace,
     monitoring: monitoring.destination,
     trafficManagerEndpoint: endpointName,
-    appUrl: global ? pulumi.interpolate`http://${global.trafficManagerFqdn}/` : undefined,
+    appUrl: tls.hostname
+      ? `https://${tls.hostname}/`
+      : global
+        ? pulumi.interpolate`http://${global.trafficManagerFqdn}/`
+        : undefined,
   };
 }

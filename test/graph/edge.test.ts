@@ -23,7 +23,7 @@ describe("the hamburg-edge graph", () => {
   const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
   const providerOf = (urn: string | undefined) => (urn ?? "").split("::").slice(-1)[0];
 
-  test("exactly the NGF, MetalLB and Fluent Bit charts, each pinned, on the edge cluster's provider", () => {
+  test("exactly the cert-manager, NGF, MetalLB and Fluent Bit charts, each pinned, on the edge cluster's provider", () => {
     const charts = named("kubernetes:helm.sh/v4:Chart").map((n) => ({
       name: nameOf(n.urn),
       chart: (n.inputs as Any).chart,
@@ -32,6 +32,13 @@ describe("the hamburg-edge graph", () => {
       provider: providerOf(n.provider),
     }));
     expect(charts.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      {
+        name: "hamburg-edge-certificates-cert-manager",
+        chart: "cert-manager",
+        version: "v1.21.1",
+        repo: "https://charts.jetstack.io",
+        provider: "hamburg-edge-k8s-id",
+      },
       {
         name: "hamburg-edge-ingress-ngf",
         chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric",
