@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CertificatesConfig } from "../config/certificates";
 import * as c from "../lib/certificates";
 import { chartSource } from "../lib/helmChart";
+import { withPullSecret } from "../lib/pullSecrets";
 import { CERT_MANAGER_CHART } from "../lib/versions";
 import type { GlobalOutputValues } from "../stacks/globalOutputs";
+import { imagePullSecret } from "./imagePullSecret";
 
 export interface CertificatesArgs {
   /** cert-manager's pins and registry, and the issuer (config `certificates`). */
@@ -55,15 +57,29 @@ export class Certificates extends pulumi.ComponentResource {
       { metadata: { name: c.CERT_MANAGER_NAMESPACE, labels } },
       child,
     );
+    // certificates.imagePullSecret: for a mirror that needs credentials.
+    const pull = imagePullSecret(
+      name,
+      {
+        dockerConfig: certificates.imagePullSecret,
+        namespace: namespace.metadata.name,
+        labels,
+      },
+      child,
+    );
     const chart = new k8s.helm.v4.Chart(
       `${name}-cert-manager`,
       {
         ...chartSource(CERT_MANAGER_CHART.name, certificates.chart, certificates.chartVersion),
         name: c.RELEASE_NAME,
         namespace: c.CERT_MANAGER_NAMESPACE,
-        values: c.certManagerValues({ imageRegistry: certificates.imageRegistry }),
+        values: withPullSecret(
+          CERT_MANAGER_CHART.name,
+          c.certManagerValues({ imageRegistry: certificates.imageRegistry }),
+          pull?.name,
+        ),
       },
-      { parent: this, dependsOn: [namespace] },
+      { parent: this, dependsOn: [namespace, ...(pull ? [pull.secret] : [])] },
     );
 
     const issuer = certificates.issuer;

@@ -4,6 +4,7 @@
  * `certificates` key (cert-manager's pins and the issuer). Pure.
  */
 import { z } from "zod";
+import { imagePullSecret } from "./pullSecrets";
 import { CERT_MANAGER_CHART } from "../lib/versions";
 import {
   certificatePem,
@@ -96,6 +97,8 @@ export const certificatesSchema = z
       .default(CERT_MANAGER_CHART.version),
     /** Registry mirroring quay.io, paths kept (<registry>/jetstack/cert-manager-controller); unset pulls from quay.io. */
     imageRegistry: imageRegistry.optional(),
+    /** Secret: docker config JSON for that registry; every cert-manager pod references it. */
+    imagePullSecret,
     /** Who signs the certificate. */
     issuer: issuerSchema,
   })

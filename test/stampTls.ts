@@ -14,6 +14,8 @@ export interface TlsExpectation {
   /** The chart source (repository URL) and registry of cert-manager's images, if mirrored. */
   repo: string;
   imageRegistry?: string;
+  /** Whether `certificates.imagePullSecret` is set (every cert-manager pod then lists it). */
+  pullSecret?: boolean;
 }
 
 export function expectTls(recorded: Recorded[], stack: string, expected: TlsExpectation): void {
@@ -35,8 +37,10 @@ export function expectTls(recorded: Recorded[], stack: string, expected: TlsExpe
     repositoryOpts: { repo: expected.repo },
     values: { crds: { enabled: true, keep: true }, startupapicheck: { enabled: false } },
   });
-  expect((chart.inputs.values as Record<string, unknown>).imageRegistry).toBe(
-    expected.imageRegistry,
+  const values = chart.inputs.values as Record<string, unknown>;
+  expect(values.imageRegistry).toBe(expected.imageRegistry);
+  expect(values.global).toEqual(
+    expected.pullSecret ? { imagePullSecrets: [{ name: "image-pull-secret" }] } : undefined,
   );
 
   const issuer = named("certificates-issuer");

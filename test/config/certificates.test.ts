@@ -269,6 +269,22 @@ describe("stamp certificates", () => {
     expect(problemsOf("seattle", raw)).toContain(problem);
   });
 
+  test("a pull secret in plaintext is refused, without echoing it", () => {
+    const problems = problemsOf("seattle", certificates({ imagePullSecret: '{"auths":{}}' }));
+    expect(problems).toContain(
+      "certificates.imagePullSecret: is stored in plaintext; set it with `pulumi config set --secret --path certificates.imagePullSecret < config.json` so it is encrypted",
+    );
+    expect(problems.join("\n")).not.toContain("auths");
+  });
+
+  test("munich: mirrored chart and images with a pull secret, internal CA", () => {
+    const raw = readStackFile("munich", "secret-value");
+    const c = parseConfig("munich", raw.config, raw.secretKeys).config as StampConfig;
+    expect(c.certificates?.issuer).toEqual({ type: "ca", caSecretName: "fabrikam-ca" });
+    expect(c.certificates?.imageRegistry).toBe("registry.fabrikam.de/quay");
+    expect(c.certificates?.imagePullSecret?.reveal()).toBeDefined();
+  });
+
   test("an unknown issuer type is refused naming the key", () => {
     const problems = problemsOf("seattle", issuer({ type: "selfsigned" }));
     expect(problems.some((p) => p.startsWith("certificates.issuer.type:"))).toBe(true);
