@@ -42,7 +42,8 @@ test("without TLS the ingress settings and route namespaces stay exactly as conf
   const out = c.tlsIngress(ingress, false, ["ratings"]);
   expect(out.ingress).toBe(ingress);
   expect(out).toEqual({ ingress, routeNamespaces: ["ratings"] });
-  expect(c.tlsIngress({ chart: "x" }, true, ["ratings"]).hostname).toBeUndefined();
+  const noHost: { hostname?: string; chart: string } = { chart: "x" };
+  expect(c.tlsIngress(noHost, true, ["ratings"]).hostname).toBeUndefined();
 });
 
 test("with TLS: the Certificate's Secret on the listener, the Gateway's namespace may attach the redirect", () => {
