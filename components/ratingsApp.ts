@@ -14,7 +14,8 @@ export interface RatingsAppArgs {
   /** Stamp name, used in labels. */
   stamp: string;
   /** Gateway to attach the HTTPRoute to; unset (e.g. the local stack): no route is created. */
-  gateway?: { name: pulumi.Input<string>; namespace: string };
+  /** `sectionName`: attach to that listener only (e.g. "https" when plain HTTP only redirects). */
+  gateway?: { name: pulumi.Input<string>; namespace: string; sectionName?: string };
   /** Hostname the route answers to; unset answers any host. */
   hostname?: string;
   /**

@@ -57,7 +57,13 @@ export function route(
         labels: { "app.kubernetes.io/part-of": r.PART_OF },
       },
       spec: {
-        parentRefs: [{ name: gateway.name, namespace: gateway.namespace }],
+        parentRefs: [
+          {
+            name: gateway.name,
+            namespace: gateway.namespace,
+            ...(gateway.sectionName ? { sectionName: gateway.sectionName } : {}),
+          },
+        ],
         hostnames: hostname ? [hostname] : undefined,
         rules: [
           {

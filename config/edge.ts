@@ -21,6 +21,7 @@ import {
   STAMP_NAME,
   sha256Digest,
 } from "./fields";
+import { certificatesProblems, certificatesSchema } from "./certificates";
 import { appSchema, ingressSchema, monitoringSchema } from "./inCluster";
 import { stampImageProblems } from "./rules";
 import type { Secret } from "./secret";
@@ -82,6 +83,8 @@ export const edgeSchema = z.strictObject({
   ingress: ingressSchema,
   monitoring: monitoringSchema,
   app: appSchema,
+  /** cert-manager and the Certificate for `ingress.hostname`, as on a stamp (config/certificates.ts). Unset: HTTP only. */
+  certificates: certificatesSchema.optional(),
 });
 
 export type EdgeSettings = z.infer<typeof edgeSchema>;
@@ -117,6 +120,12 @@ export function checkEdge(stack: string, s: EdgeSettings): string[] {
     );
   }
   problems.push(...stampImageProblems(s.app));
+  problems.push(...certificatesProblems(s.certificates, s.ingress.hostname));
+  if (s.certificates && (!s.edge.gateway || !s.trafficManager)) {
+    problems.push(
+      "certificates: needs edge.gateway (the HTTPS listener is the Gateway's) and trafficManager (the DNS zone and its credential come from the global stack)",
+    );
+  }
   const lbIp = s.ingress.loadBalancerIp;
   if (lbIp !== undefined && !poolContains(s.metallb.addresses, lbIp)) {
     problems.push(

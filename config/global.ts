@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { alertsSchema, globalBackupSchema } from "./backup";
+import { appHostname, dnsSchema } from "./certificates";
 import { expiryDate, FQDN, LOCATION, preflightSchema, statusRange, uuid } from "./fields";
 import {
   PROBE_TIMEOUT,
@@ -21,7 +22,7 @@ const CAPACITY_RESERVATION_LEVELS = [
   100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 25000, 50000,
 ];
 
-export const globalSchema = z.strictObject({
+const globalFields = z.strictObject({
   kind: z.literal("global"),
   azure: z.strictObject({
     /** Azure region of the global resources (Traffic Manager itself is global). */
@@ -146,10 +147,54 @@ export const globalSchema = z.strictObject({
   backup: globalBackupSchema.optional(),
   /** E-mail alert when a stamp's Traffic Manager endpoint goes down (docs/bcdr.md). Unset: none. */
   alerts: alertsSchema.optional(),
+  /**
+   * The app's own name (docs/global.md, "TLS on the shared name"): an Azure DNS zone with a CNAME
+   * to the Traffic Manager profile and a zone-scoped identity for the stamps' cert-manager. Unset:
+   * users reach <dnsName>.trafficmanager.net over plain HTTP.
+   */
+  dns: dnsSchema.optional(),
 });
+
+/**
+ * With `dns`, the stamps serve HTTPS for <appRecord>.<zoneName> and redirect HTTP to it, so the
+ * probes must be HTTPS with that name as Host: refused otherwise, the host header filled in when unset.
+ */
+export const globalSchema = globalFields
+  .superRefine((g, ctx) => {
+    if (!g.dns) return;
+    const name = appHostname(g.dns);
+    const monitor = g.trafficManager.monitor;
+    if (monitor.protocol !== "HTTPS") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["trafficManager", "monitor", "protocol"],
+        message: `must be HTTPS when dns is set: the stamps answer plain HTTP with a redirect to https://${name}/ only`,
+      });
+    }
+    if (monitor.hostHeader !== undefined && monitor.hostHeader.toLowerCase() !== name) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["trafficManager", "monitor", "hostHeader"],
+        message: `must be ${name} (dns.appRecord.dns.zoneName), the name the stamps' certificate and routes are for; or leave it unset`,
+      });
+    }
+  })
+  .transform((g) =>
+    g.dns
+      ? {
+          ...g,
+          trafficManager: {
+            ...g.trafficManager,
+            monitor: { ...g.trafficManager.monitor, hostHeader: appHostname(g.dns) },
+          },
+        }
+      : g,
+  );
 
 export type GlobalConfig = z.infer<typeof globalSchema> & {
   stack: string;
   /** Client secret of the logs-ingestion app registration (`logsIngestion.clientId`). */
   logsIngestionClientSecret: Secret;
+  /** Client secret of the cert-manager DNS identity (`dns.certManager.clientId`); set only with `dns`. */
+  dnsClientSecret?: Secret;
 };

@@ -20,6 +20,7 @@ import { decode, describeIssue, isPlainObject, show, splitKey } from "./issues";
 import { LocalConfig, localSchema } from "./local";
 import { unusedNodeRebootsWarning } from "./nodeReboots";
 import { takePullSecrets } from "./pullSecrets";
+import { certificatesProblems, dnsSecretProblems } from "./certificates";
 import { checkCertificateBundle, checkStamp } from "./rules";
 import { ConfigError, Secret, SECRET_KEYS } from "./secret";
 import { deriveStamp, StampConfig, stampSchema, StampSettings } from "./stamp";
@@ -28,6 +29,7 @@ export { PROJECT } from "../lib/names";
 export { isCidr } from "./fields";
 export type { GlobalConfig } from "./global";
 export type { EdgeConfig, MetalLbConfig } from "./edge";
+export type { CertificatesConfig } from "./certificates";
 export type { AppConfig, IngressConfig, MonitoringConfig } from "./inCluster";
 export type { NodeRebootsConfig } from "./nodeReboots";
 export type { LocalConfig } from "./local";
@@ -126,6 +128,7 @@ export function parseConfig(
           secrets.backupTargetSas === undefined ? undefined : new Secret(secrets.backupTargetSas),
       });
       problems.push(...checkStamp(stack, config, warnings));
+      problems.push(...certificatesProblems(config.certificates, config.ingress.hostname));
       problems.push(...checkBackupTarget(config));
       const unused = unusedNodeRebootsWarning(
         "nodeReboots" in values,
@@ -146,7 +149,10 @@ export function parseConfig(
         ...(parsed.data as z.infer<typeof globalSchema>),
         stack,
         logsIngestionClientSecret: new Secret(secrets.logsIngestionClientSecret ?? ""),
+        dnsClientSecret:
+          secrets.dnsClientSecret === undefined ? undefined : new Secret(secrets.dnsClientSecret),
       };
+      problems.push(...dnsSecretProblems("dns" in values, secrets.dnsClientSecret !== undefined));
     } else {
       config = {
         ...(parsed.data as object),

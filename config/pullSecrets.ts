@@ -1,6 +1,6 @@
 /**
  * The secret `imagePullSecret` keys of the in-cluster sections (`app`, `ingress`, `monitoring`,
- * `nodeReboots`): a docker config JSON each, set with
+ * `nodeReboots`, `certificates`): a docker config JSON each, set with
  * `pulumi config set --secret --path <section>.imagePullSecret < config.json`. Pulumi then marks
  * the whole section secret (an object holding a secure value is a secure value:
  * `object.Secure` in sdk/go/common/resource/config/object.go of pulumi/pulumi v3.259.0) and hands
@@ -26,6 +26,7 @@ const USED_BY: Record<string, readonly string[]> = {
   ingress: ["stamp"],
   monitoring: ["stamp"],
   nodeReboots: ["stamp"],
+  certificates: ["stamp", "edge"],
 };
 
 /**

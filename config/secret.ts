@@ -57,6 +57,11 @@ export const SECRET_KEYS: Readonly<
     kinds: ["global"],
     what: "a client secret of the logs-ingestion app registration (logsIngestion.clientId), which the stamps' log agents sign in with",
   },
+  dnsClientSecret: {
+    kinds: ["global"],
+    what: "a client secret of the cert-manager DNS app registration (dns.certManager.clientId), which the stamps' cert-manager solves DNS-01 with",
+    optional: true,
+  },
   backupTargetSas: {
     kinds: ["stamp", "local"],
     optional: true,

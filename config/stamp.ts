@@ -31,6 +31,7 @@ import {
 import { stampBackupSchema } from "./backup";
 import { accessSchema, appSchema, ingressSchema, monitoringSchema } from "./inCluster";
 import { nodeRebootsSchema } from "./nodeReboots";
+import { certificatesSchema } from "./certificates";
 import { generation2Problem } from "./rules";
 import type { Secret } from "./secret";
 
@@ -239,6 +240,11 @@ export const stampSchema = z.strictObject({
   /** kured and its reboot window; used on connected stamps only (config/nodeReboots.ts). */
   nodeReboots: nodeRebootsSchema,
   access: accessSchema,
+  /**
+   * cert-manager, its issuer and the Certificate for `ingress.hostname` (config/certificates.ts):
+   * HTTPS on the shared name with an HTTP redirect. Unset: the app is HTTP-only.
+   */
+  certificates: certificatesSchema.optional(),
 });
 
 export type StampSettings = z.infer<typeof stampSchema>;

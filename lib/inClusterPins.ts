@@ -2,9 +2,16 @@
  * Which downloads of the in-cluster layer a stack pins (lib/downloads.ts checks each), and how
  * the verified local files replace the configured sources. Pure. Only what the stack installs is
  * pinned: the Gateway API CRDs and NGF's chart when it has a gateway, the chart of the monitoring
- * mode (none for `none`), kured's chart when nodes are rebooted, MetalLB's chart when installed.
+ * mode (none for `none`), kured's chart when nodes are rebooted, MetalLB's chart when installed,
+ * cert-manager's chart when `certificates` is set.
  */
-import type { IngressConfig, MetalLbConfig, MonitoringConfig, NodeRebootsConfig } from "../config";
+import type {
+  CertificatesConfig,
+  IngressConfig,
+  MetalLbConfig,
+  MonitoringConfig,
+  NodeRebootsConfig,
+} from "../config";
 import { chartPinInput, type PinInput } from "./downloads";
 
 /** The in-cluster settings of a stack that name downloads; unset parts are not installed. */
@@ -13,6 +20,7 @@ export interface InClusterDownloads {
   monitoring?: MonitoringConfig;
   nodeReboots?: NodeRebootsConfig;
   metallb?: MetalLbConfig;
+  certificates?: CertificatesConfig;
 }
 
 /** One pinned download and how its verified path goes back into the settings. */
@@ -35,7 +43,7 @@ export function inClusterPins(d: InClusterDownloads): { pins: PlannedPin[]; prob
     if ("problem" in input) problems.push(input.problem);
     else pins.push({ input, apply });
   };
-  const { ingress, monitoring, nodeReboots, metallb } = d;
+  const { ingress, monitoring, nodeReboots, metallb, certificates } = d;
   if (ingress) {
     pins.push({
       input: {
@@ -79,6 +87,12 @@ export function inClusterPins(d: InClusterDownloads): { pins: PlannedPin[]; prob
     chart("metallb.chart", metallb.chart, metallb.chartSha256, (s, p) => ({
       ...s,
       metallb: { ...s.metallb!, chart: p },
+    }));
+  }
+  if (certificates) {
+    chart("certificates.chart", certificates.chart, certificates.chartSha256, (s, p) => ({
+      ...s,
+      certificates: { ...s.certificates!, chart: p },
     }));
   }
   return { pins, problems };

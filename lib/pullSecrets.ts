@@ -29,7 +29,13 @@ export const DOCKER_CONFIG_JSON = {
 } as const;
 
 /** The config sections that take an `imagePullSecret`. */
-export const PULL_SECRET_SECTIONS = ["app", "ingress", "monitoring", "nodeReboots"] as const;
+export const PULL_SECRET_SECTIONS = [
+  "app",
+  "ingress",
+  "monitoring",
+  "nodeReboots",
+  "certificates",
+] as const;
 export type PullSecretSection = (typeof PULL_SECRET_SECTIONS)[number];
 
 /** How to create a valid value, for the problems below. */
@@ -83,7 +89,7 @@ export function dockerConfigProblem(text: string): string | undefined {
 const nonEmptyString = (v: unknown) => typeof v === "string" && v.length > 0;
 
 /** The charts that take a pull secret in their values. */
-export type PullSecretChart = "nginx-gateway-fabric" | "fluent-bit" | "kured";
+export type PullSecretChart = "nginx-gateway-fabric" | "fluent-bit" | "kured" | "cert-manager";
 
 /** The values that make chart `chart` reference the pull Secret `name` (see the module comment). */
 export function pullSecretValues(chart: PullSecretChart, name: string): Record<string, unknown> {
@@ -97,6 +103,9 @@ export function pullSecretValues(chart: PullSecretChart, name: string): Record<s
       return { imagePullSecrets: [{ name }] };
     case "kured":
       return { image: { pullSecrets: [{ name }] } };
+    case "cert-manager":
+      // values.yaml `global.imagePullSecrets` at v1.21.1: every pod of the chart lists it.
+      return { global: { imagePullSecrets: [{ name }] } };
   }
 }
 

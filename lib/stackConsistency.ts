@@ -13,9 +13,12 @@
  * - Performance routing: every stamp sets `trafficManager.endpointLocation`;
  * - a stamp's `ingress.hostname` is what the global probe sends as Host
  *   (`trafficManager.monitor.hostHeader`), else the probes match no route;
- * - hostnames and host headers are DNS names (they become HTTP header lines and route hostnames).
+ * - hostnames and host headers are DNS names (they become HTTP header lines and route hostnames);
+ * - a global stack with `dns` probes HTTPS with Host <appRecord>.<zoneName> (its program fills the
+ *   host header in when unset), so every endpoint of it sets `certificates`; and `certificates`
+ *   with an ACME issuer needs a global stack with `dns` (the DNS-01 zone and its credential).
  */
-import { FQDN, LOCATION } from "../config/fields";
+import { DNS_LABEL, FQDN, LOCATION } from "../config/fields";
 import { isPlainObject, show } from "../config/issues";
 
 /** One stack file: its name (`Pulumi.<stack>.yaml`), stack name and raw `config:` map. */
@@ -36,6 +39,8 @@ interface GlobalView {
   hostHeader?: string;
   /** Set when the host header is not a DNS name (reported once, on the global stack). */
   badHostHeader?: boolean;
+  /** <dns.appRecord>.<dns.zoneName> when the global stack sets a valid `dns`: the app is HTTPS-only. */
+  tlsName?: string;
 }
 
 function objectAt(doc: StackDoc, project: string, key: string): Record<string, unknown> {
@@ -70,6 +75,15 @@ export function checkStacks(project: string, docs: StackDoc[]): string[] {
         problems.push(
           `${doc.file}: trafficManager.monitor.hostHeader: ${show(monitor.hostHeader)} ${DNS_NAME}`,
         );
+      }
+    }
+    const dns = objectAt(doc, project, "dns");
+    const { appRecord, zoneName } = dns;
+    if (typeof appRecord === "string" && DNS_LABEL.test(appRecord)) {
+      if (typeof zoneName === "string" && FQDN.test(zoneName)) {
+        view.tlsName = `${appRecord}.${zoneName}`.toLowerCase();
+        // The global program sends the app's name as Host when no header is set (config/global.ts).
+        if (monitor.hostHeader === undefined) view.hostHeader = view.tlsName;
       }
     }
     globals.set(doc.stack, view);
@@ -117,6 +131,7 @@ export function checkStacks(project: string, docs: StackDoc[]): string[] {
       }
     }
     problems.push(...hostnameProblems(doc, objectAt(doc, project, "ingress").hostname, global));
+    problems.push(...tlsProblems(doc, doc.config[`${project}:certificates`], global));
   }
 
   for (const [name, stamps] of byProfile) {
@@ -148,5 +163,21 @@ function hostnameProblems(doc: StackDoc, hostname: unknown, global: GlobalView):
   }
   return [
     `${what}: the probes send Host ${show(header)} (trafficManager.monitor.hostHeader in ${global.doc.file}), which this stamp's routes do not answer; serve ${header} here too (every stamp of a profile serves the one name users resolve), or change the host header if every stamp moves to ${hostname}`,
+  ];
+}
+
+/** `certificates` of an endpoint stack against its global stack's `dns` (see the module comment). */
+function tlsProblems(doc: StackDoc, certificates: unknown, global: GlobalView): string[] {
+  const set = isPlainObject(certificates) && Object.keys(certificates).length > 0;
+  if (global.tlsName && !set) {
+    return [
+      `${doc.file}: certificates: is missing; ${global.doc.file} sets dns, so Traffic Manager probes every endpoint over HTTPS for ${global.tlsName}: set certificates (and ingress.hostname: ${global.tlsName}) so this stamp serves it`,
+    ];
+  }
+  if (!set || global.tlsName) return [];
+  const issuer = isPlainObject(certificates.issuer) ? certificates.issuer : {};
+  if (issuer.type === "ca") return [];
+  return [
+    `${doc.file}: certificates.issuer.type: ${show(issuer.type)} solves DNS-01 in the global stack's zone, but ${global.doc.file} sets no dns: set dns there (zone, app record, cert-manager identity) or use issuer type ca`,
   ];
 }

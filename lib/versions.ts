@@ -105,6 +105,19 @@ export const KURED_CHART = {
   imageTag: "1.23.0",
 } as const;
 
+/**
+ * cert-manager chart v1.21.1 (tag v1.21.1 of github.com/cert-manager/cert-manager, 29 Jul 2026, the
+ * newest release tag we could read). Its images (controller, webhook, cainjector, acmesolver) are
+ * `quay.io/jetstack/cert-manager-<name>` tagged with the appVersion, the same v1.21.1; the chart's
+ * top-level `imageRegistry` value (default quay.io) moves all of them to a mirror at once. Unlike
+ * the other charts, cert-manager's chart versions carry the leading `v`.
+ */
+export const CERT_MANAGER_CHART = {
+  name: "cert-manager",
+  source: "https://charts.jetstack.io",
+  version: "v1.21.1",
+} as const;
+
 /** Default images of the ratings app (`app.apiImage`, `app.webImage`, `app.mongoImage`). */
 export const RATINGS_IMAGES = {
   api: "localhost:5000/ratings/ratings-api:v1.0.0",

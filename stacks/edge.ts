@@ -2,6 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import { pinInCluster } from "./downloads";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Certificates } from "../components/certificates";
 import { Ingress } from "../components/ingress";
 import { MetalLb } from "../components/metalLb";
 import { MonitoringAgent } from "../components/monitoringAgent";
@@ -14,6 +15,7 @@ import {
   retainsStatefulResources,
 } from "../lib/dataSafety";
 import { forceOwnership } from "../lib/fieldOwnership";
+import { DEFAULT_TLS_SECRET, tlsIngress } from "../lib/certificates";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
 
 /**
@@ -32,6 +34,7 @@ export async function edgeStack(config: EdgeConfig) {
     ingress: config.edge.gateway ? config.ingress : undefined,
     monitoring: config.monitoring,
     metallb: config.metallb,
+    certificates: config.certificates,
   });
   const provider = new k8s.Provider(`${stamp}-k8s`, {
     kubeconfig: pulumi.secret(config.kubeconfig.reveal()),
@@ -44,13 +47,32 @@ export async function edgeStack(config: EdgeConfig) {
   const tm = config.trafficManager;
   const global = tm ? readGlobalOutputs(globalStackReference(stamp, tm)) : undefined;
   // The Gateway's LoadBalancer Service gets its address from the pool.
+  // With `certificates`: HTTPS listener, redirect and Certificate, as on a stamp (stacks/stamp.ts).
+  const tls = tlsIngress(pinned.ingress ?? config.ingress, config.certificates !== undefined, [
+    config.app.namespace,
+  ]);
   const ingress = config.edge.gateway
     ? new Ingress(
         `${stamp}-ingress`,
-        { ingress: pinned.ingress!, stamp, routeNamespaces: [config.app.namespace] },
+        { ingress: tls.ingress, stamp, routeNamespaces: tls.routeNamespaces },
         { ...inCluster, dependsOn: metallb.ready },
       )
     : undefined;
+  if (config.certificates && tls.hostname && ingress && global) {
+    new Certificates(
+      `${stamp}-certificates`,
+      {
+        certificates: pinned.certificates!,
+        stamp,
+        hostname: tls.hostname,
+        gateway: ingress.gateway,
+        secretName: tls.ingress.tlsSecretName ?? DEFAULT_TLS_SECRET,
+        after: [ingress],
+        global,
+      },
+      inCluster,
+    );
+  }
   const monitoring = new MonitoringAgent(
     `${stamp}-monitoring`,
     { monitoring: pinned.monitoring!, stamp, global },
@@ -61,7 +83,9 @@ export async function edgeStack(config: EdgeConfig) {
     {
       app: config.app,
       stamp,
-      gateway: ingress?.gateway,
+      gateway: ingress
+        ? { ...ingress.gateway, ...(tls.hostname ? { sectionName: "https" } : {}) }
+        : undefined,
       hostname: config.ingress.hostname,
       // Unused: config/edge.ts requires app.storageClass (the cluster's own class).
       storageClass: mongoStorageClass("stamp"),
@@ -94,6 +118,10 @@ export async function edgeStack(config: EdgeConfig) {
     namespace: app.namespace,
     monitoring: monitoring.destination,
     trafficManagerEndpoint: endpointName,
-    appUrl: global ? pulumi.interpolate`http://${global.trafficManagerFqdn}/` : undefined,
+    appUrl: tls.hostname
+      ? `https://${tls.hostname}/`
+      : global
+        ? pulumi.interpolate`http://${global.trafficManagerFqdn}/`
+        : undefined,
   };
 }

@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { AppDns } from "../components/appDns";
 import { BackupStorage } from "../components/backupStorage";
 import { LogAnalytics } from "../components/logAnalytics";
 import { TrafficManager } from "../components/trafficManager";
@@ -52,8 +53,21 @@ export async function globalStack(config: GlobalConfig) {
         providers,
       )
     : undefined;
+  const client = azure.authorization.getClientConfigOutput({ provider });
+  // The app's own name and the stamps' cert-manager credential for it (docs/global.md); optional.
+  const dns = config.dns
+    ? new AppDns(
+        "global-dns",
+        {
+          resourceGroupName,
+          settings: config.dns,
+          trafficManagerFqdn: trafficManager.fqdn,
+          subscriptionId: client.subscriptionId,
+        },
+        providers,
+      )
+    : undefined;
   if (config.alerts) {
-    const client = azure.authorization.getClientConfigOutput({ provider });
     new TrafficManagerAlert(
       "global-alert",
       {
@@ -84,9 +98,17 @@ export async function globalStack(config: GlobalConfig) {
       logsIngestionClientSecret: pulumi.secret(config.logsIngestionClientSecret.reveal()),
       backupBlobEndpoint: backup?.blobEndpoint ?? "",
       backupUploadSas: backup?.uploadSas ?? "{}",
+      appHostname: dns?.hostname ?? "",
+      dnsSubscriptionId: dns ? client.subscriptionId : "",
+      dnsResourceGroup: dns ? resourceGroupName : "",
+      dnsZoneName: dns?.zoneName ?? "",
+      dnsTenantId: config.dns?.certManager.tenantId ?? "",
+      dnsClientId: config.dns?.certManager.clientId ?? "",
+      dnsClientSecret: pulumi.secret(config.dnsClientSecret?.reveal() ?? ""),
     }),
     [FINGERPRINTS_OUTPUT]: fingerprintsOutput({
       logsIngestionClientSecret: config.logsIngestionClientSecret,
+      ...(config.dnsClientSecret ? { dnsClientSecret: config.dnsClientSecret } : {}),
     }),
   };
 }

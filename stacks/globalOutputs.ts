@@ -39,6 +39,17 @@ export interface GlobalOutputs {
   backupBlobEndpoint: string;
   /** JSON object stamp -> upload SAS (create+write on its own container only) (secret). */
   backupUploadSas: string;
+  /** The app's hostname <dns.appRecord>.<dns.zoneName>; "" when global has no `dns` (HTTP only). */
+  appHostname: string;
+  /** Subscription, resource group and name of the app's DNS zone ("" without `dns`). */
+  dnsSubscriptionId: string;
+  dnsResourceGroup: string;
+  dnsZoneName: string;
+  /** Tenant and client id of the zone-scoped cert-manager identity ("" without `dns`). */
+  dnsTenantId: string;
+  dnsClientId: string;
+  /** Its client secret (secret; "" without `dns`). */
+  dnsClientSecret: string;
 }
 
 /** Every output name, with whether it is a secret. Order is the export order. */
@@ -58,6 +69,13 @@ export const GLOBAL_OUTPUT_KEYS: Readonly<Record<keyof GlobalOutputs, { secret: 
   logsIngestionClientSecret: { secret: true },
   backupBlobEndpoint: { secret: false },
   backupUploadSas: { secret: true },
+  appHostname: { secret: false },
+  dnsSubscriptionId: { secret: false },
+  dnsResourceGroup: { secret: false },
+  dnsZoneName: { secret: false },
+  dnsTenantId: { secret: false },
+  dnsClientId: { secret: false },
+  dnsClientSecret: { secret: true },
 };
 
 /** The same contract as Pulumi outputs. */

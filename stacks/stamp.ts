@@ -2,6 +2,7 @@ import * as azurestack from "@pulumi/azurestack";
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { AksEngineCluster } from "../components/aksEngineCluster";
+import { Certificates } from "../components/certificates";
 import { ClusterAccess } from "../components/clusterAccess";
 import { HelperVm, HelperVmArgs } from "../components/helperVm";
 import { Ingress } from "../components/ingress";
@@ -17,6 +18,7 @@ import {
   protectsStatefulResources,
   retainsStatefulResources,
 } from "../lib/dataSafety";
+import { DEFAULT_TLS_SECRET, tlsIngress } from "../lib/certificates";
 import { forceOwnership } from "../lib/fieldOwnership";
 import { helperNames } from "../lib/names";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
@@ -86,6 +88,11 @@ export function stampProviders(
   return { azurestack: ash, azure: new azure.Provider(`${config.name}-azure`, {}) };
 }
 
+/** The ingress settings, route namespaces and TLS hostname of a stamp (see `tlsIngress`). */
+function tlsSettings(config: StampConfig, ingress: StampConfig["ingress"]) {
+  return tlsIngress(ingress, config.certificates !== undefined, [config.app.namespace]);
+}
+
 /** The helper VM's args from the stamp's config. */
 export function helperVmArgs(config: StampConfig): HelperVmArgs {
   return {
@@ -114,6 +121,7 @@ export async function stampStack(config: StampConfig) {
     ingress: config.ingress,
     monitoring: config.monitoring,
     nodeReboots: config.azureStack.disconnected ? undefined : config.nodeReboots,
+    certificates: config.certificates,
   });
   const providers = stampProviders(config, process.env, ashOnly);
   // The cluster and MongoDB's data are protected unless app.protectStatefulResources is false.
@@ -137,11 +145,30 @@ export async function stampStack(config: StampConfig) {
   // Pulumi owns every object of the in-cluster layer, chart-rendered ones included.
   const inCluster = { providers: { kubernetes: cluster.provider }, transforms: [forceOwnership] };
   const global = readGlobalOutputs(globalStackReference(config.name, config.trafficManager));
+  // With `certificates`, the Gateway gets the HTTPS listener on the Certificate's Secret and the
+  // redirect route of its own namespace (lib/certificates.ts, docs/in-cluster.md).
+  // The verified (pinned) ingress sources, with the HTTPS listener when certificates are on.
+  const tls = tlsSettings(config, pinned.ingress!);
   const ingress = new Ingress(
     `${config.name}-ingress`,
-    { ingress: pinned.ingress!, stamp: config.name, routeNamespaces: [config.app.namespace] },
+    { ingress: tls.ingress, stamp: config.name, routeNamespaces: tls.routeNamespaces },
     inCluster,
   );
+  if (config.certificates && tls.hostname) {
+    new Certificates(
+      `${config.name}-certificates`,
+      {
+        certificates: pinned.certificates!,
+        stamp: config.name,
+        hostname: tls.hostname,
+        gateway: ingress.gateway,
+        secretName: tls.ingress.tlsSecretName ?? DEFAULT_TLS_SECRET,
+        after: [ingress],
+        global,
+      },
+      inCluster,
+    );
+  }
   const monitoring = new MonitoringAgent(
     `${config.name}-monitoring`,
     { monitoring: pinned.monitoring!, stamp: config.name, global },
@@ -161,7 +188,7 @@ export async function stampStack(config: StampConfig) {
     {
       app: config.app,
       stamp: config.name,
-      gateway: ingress.gateway,
+      gateway: { ...ingress.gateway, ...(tls.hostname ? { sectionName: "https" } : {}) },
       hostname: config.ingress.hostname,
       storageClass: mongoStorageClass("stamp"),
       protect,
@@ -209,7 +236,9 @@ export async function stampStack(config: StampConfig) {
     monitoring: monitoring.destination,
     nodeReboots: reboots ? `kured, ${reboots.window}` : "node image refresh (disconnected)",
     trafficManagerEndpoint: endpoint.endpointName,
-    appUrl: pulumi.interpolate`http://${global.trafficManagerFqdn}/`,
+    appUrl: tls.hostname
+      ? `https://${tls.hostname}/`
+      : pulumi.interpolate`http://${global.trafficManagerFqdn}/`,
     [FINGERPRINTS_OUTPUT]: fingerprintsOutput({
       servicePrincipalSecret: config.servicePrincipalSecret,
     }),

@@ -74,6 +74,13 @@ const one = (type: string) => {
   return found[0];
 };
 
+/** The one recorded resource of that name. */
+const named = (name: string) => {
+  const found = recorded.filter((r) => r.name === name);
+  if (found.length !== 1) throw new Error(`expected one resource named ${name}`);
+  return found[0];
+};
+
 beforeAll(async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   outputs = (await require("../index")) as Record<string, unknown>;
@@ -110,6 +117,10 @@ test("registers the global graph, with names derived from the component names", 
       "ash-ha-kubernetes:global:TrafficManagerAlert global-alert",
       "azure-native:monitor:ActionGroup global-alert-action-group",
       "azure-native:monitor:MetricAlert global-alert-endpoint-down",
+      "ash-ha-kubernetes:global:AppDns global-dns",
+      "azure-native:dns:Zone global-dns-zone",
+      "azure-native:dns:RecordSet global-dns-app-cname",
+      "azure-native:authorization:RoleAssignment global-dns-cert-manager",
     ].sort(),
   );
 });
@@ -120,7 +131,7 @@ test("every Azure resource and invoke uses the one explicit azure-native provide
   ).toEqual([["pulumi:providers:azure-native", "global-azure"]]);
   expect(one("pulumi:providers:azure-native").inputs).toMatchObject({ location: "westeurope" });
   const azure = recorded.filter((r) => r.type.startsWith("azure-native:"));
-  expect(azure).toHaveLength(15);
+  expect(azure).toHaveLength(18);
   for (const r of azure) expect(r.provider).toMatch(/::global-azure::global-azure-id$/);
   expect(invokes.map((i) => i.token).sort()).toEqual([
     "azure-native:authorization:getClientConfig",
@@ -147,9 +158,11 @@ test("the profile: Performance routing, DNS name and TTL, /healthz probes from c
     profileStatus: "Enabled",
     trafficRoutingMethod: "Performance",
     dnsConfig: { relativeName: "contoso-ratings", ttl: 30 },
+    // HTTPS with the app's name as Host: the shipped stack has `dns` (config/global.ts).
     monitorConfig: {
-      protocol: "HTTP",
-      port: 80,
+      protocol: "HTTPS",
+      port: 443,
+      customHeaders: [{ name: "host", value: "ratings.contoso.com" }],
       path: "/healthz",
       intervalInSeconds: 30,
       timeoutInSeconds: 10,
@@ -250,12 +263,46 @@ test("the rule declares Custom-ContainerLogs_CL and flows it into the workspace"
 });
 
 test("the publishing service principal gets Monitoring Metrics Publisher on the rule only", () => {
-  expect(one("azure-native:authorization:RoleAssignment").inputs).toMatchObject({
+  expect(named("global-publisher").inputs).toMatchObject({
     scope: "global-dcr-id",
     principalId: "6e8a0c2d-4f6b-4d8e-a0c2-3e5a7c9e1b04",
     principalType: "ServicePrincipal",
     roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/3913510d-42f4-4e42-8a64-420c390055eb`,
   });
+});
+
+test("the app's zone, its CNAME to the profile, and DNS Zone Contributor on that zone only", () => {
+  const zone = named("global-dns-zone");
+  expect(zone.inputs).toEqual({
+    resourceGroupName: "rg-ash-ha-kubernetes-global",
+    zoneName: "contoso.com",
+    location: "global",
+    zoneType: "Public",
+  });
+  expect(named("global-dns-app-cname").inputs).toEqual({
+    resourceGroupName: "rg-ash-ha-kubernetes-global",
+    zoneName: "contoso.com",
+    relativeRecordSetName: "ratings",
+    recordType: "CNAME",
+    ttl: 300,
+    cnameRecord: { cname: "contoso-ratings.trafficmanager.net" },
+  });
+  const role = named("global-dns-cert-manager");
+  expect(role.inputs).toMatchObject({
+    scope: "global-dns-zone-id",
+    principalId: "9b1d3f5a-7c9e-4b1d-8f3a-5c7e9a1b3d62",
+    principalType: "ServicePrincipal",
+    roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314`,
+  });
+  expect(role.provider).toMatch(/::global-azure::global-azure-id$/);
+});
+
+test("the cert-manager credential leaves as a secret output only", async () => {
+  const secret = await resolve(outputs.dnsClientSecret as pulumi.Output<string>);
+  expect(secret).toEqual({ value: "client-secret-value", secret: true });
+  for (const key of ["appHostname", "dnsZoneName", "dnsClientId", "dnsTenantId"]) {
+    expect((await resolve(outputs[key] as pulumi.Output<string>)).secret).toBe(false);
+  }
 });
 
 test("exports kind, the secret fingerprints and every key of the outputs contract, nothing else", () => {
@@ -289,6 +336,13 @@ test("export values", async () => {
       munich: "sas-token-for-/blob/contosoratingsbackup/mongodb-munich",
       seattle: "sas-token-for-/blob/contosoratingsbackup/mongodb-seattle",
     }),
+    appHostname: "ratings.contoso.com",
+    dnsSubscriptionId: SUBSCRIPTION,
+    dnsResourceGroup: "rg-ash-ha-kubernetes-global",
+    dnsZoneName: "contoso.com",
+    dnsTenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
+    dnsClientId: "4d6f8a0c-2e4a-4b6d-8f0a-1c3e5a7c9e21",
+    dnsClientSecret: "client-secret-value",
   });
 });
 

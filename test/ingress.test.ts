@@ -6,6 +6,8 @@ import { readStackFile } from "./stackFiles";
 function withIngress(ingress: Record<string, unknown>) {
   const raw = readStackFile("seattle");
   raw.config[`${PROJECT}:ingress`] = JSON.stringify(ingress);
+  // seattle's certificates need ingress.hostname; these tests are about the ingress key alone.
+  delete raw.config[`${PROJECT}:certificates`];
   try {
     return { config: parseConfig("seattle", raw.config, raw.secretKeys).config as StampConfig };
   } catch (e) {

@@ -29,6 +29,7 @@ test("a stamp without pins is refused naming each key, with nothing registered b
         '- ingress\\.chart: "oci://ghcr\\.io/nginx/charts/nginx-gateway-fabric" is a chart repository or OCI reference, which cannot be verified by digest; [^\\n]*ingress\\.chartSha256[^\\n]*',
         '- monitoring\\.fluentBit\\.chart: "https://fluent\\.github\\.io/helm-charts" is a chart repository[^\\n]*',
         '- nodeReboots\\.chart: "https://kubereboot\\.github\\.io/charts" is a chart repository[^\\n]*',
+        '- certificates\\.chart: "https://charts\\.jetstack\\.io" is a chart repository[^\\n]*',
         "- ingress\\.gatewayApiCrdsSha256 is not set: [^\\n]*`curl -fsSL 'https://github\\.com/kubernetes-sigs/gateway-api/releases/download/v1\\.4\\.1/standard-install\\.yaml' \\| sha256sum`[^\\n]*$",
       ].join("\\n"),
     ),

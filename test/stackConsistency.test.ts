@@ -223,6 +223,60 @@ describe("one row per rule", () => {
   });
 });
 
+describe("TLS on the shared name: global dns and the endpoints' certificates", () => {
+  const withDns = doc("global", {
+    kind: "global",
+    trafficManager: { dnsName: "x1", monitor: { protocol: "HTTPS" } },
+    dns: { zoneName: "contoso.com", appRecord: "ratings" },
+  });
+  const tlsStamp = (stack: string, issuer: object, hostname = "ratings.contoso.com") => ({
+    ...stampDoc(stack, {}, hostname),
+    config: { ...stampDoc(stack, {}, hostname).config, [`${P}:certificates`]: { issuer } },
+  });
+  const LE = { type: "letsencrypt", email: "ops@contoso.com" };
+
+  test.each<[string, StackDoc[], string[]]>([
+    [
+      "every endpoint serves the name",
+      [withDns, tlsStamp("a", LE), tlsStamp("b", { type: "ca" })],
+      [],
+    ],
+    [
+      "a stamp without certificates under a global with dns",
+      [withDns, stampDoc("a", {}, "ratings.contoso.com")],
+      [
+        "Pulumi.a.yaml: certificates: is missing; Pulumi.global.yaml sets dns, so Traffic Manager probes every endpoint over HTTPS for ratings.contoso.com: set certificates (and ingress.hostname: ratings.contoso.com) so this stamp serves it",
+      ],
+    ],
+    [
+      "an edge stamp without certificates counts too",
+      [withDns, edgeDoc("e", {}, "ratings.contoso.com")],
+      [
+        "Pulumi.e.yaml: certificates: is missing; Pulumi.global.yaml sets dns, so Traffic Manager probes every endpoint over HTTPS for ratings.contoso.com: set certificates (and ingress.hostname: ratings.contoso.com) so this stamp serves it",
+      ],
+    ],
+    [
+      "the dns name is the probes' Host when the header is unset",
+      [withDns, tlsStamp("a", LE, "shop.contoso.com")],
+      [OTHER_HOST("Pulumi.a.yaml", "shop.contoso.com", "ratings.contoso.com")],
+    ],
+    [
+      "an ACME issuer without a global dns",
+      [global({ monitor: { hostHeader: "ratings.contoso.com" } }), tlsStamp("a", LE)],
+      [
+        'Pulumi.a.yaml: certificates.issuer.type: "letsencrypt" solves DNS-01 in the global stack\'s zone, but Pulumi.global.yaml sets no dns: set dns there (zone, app record, cert-manager identity) or use issuer type ca',
+      ],
+    ],
+    [
+      "a CA issuer needs no global dns",
+      [global({ monitor: { hostHeader: "ratings.contoso.com" } }), tlsStamp("a", { type: "ca" })],
+      [],
+    ],
+  ])("%s", (_name, docs, expected) => {
+    expect(checkStacks(P, docs)).toEqual(expected);
+  });
+});
+
 describe("npm run check:stacks", () => {
   const run = (dir: string) =>
     spawnSync(

@@ -38,6 +38,13 @@ export const GLOBAL_EXPORTS: GlobalOutputs = {
     seattle: "sv=2019-07-07&sr=c&sp=cw&se=2027-01-15T00:00:00Z&spr=https&sig=seattle-signature",
     munich: "sv=2019-07-07&sr=c&sp=cw&se=2027-01-15T00:00:00Z&spr=https&sig=munich-signature",
   }),
+  appHostname: "ratings.contoso.com",
+  dnsSubscriptionId: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+  dnsResourceGroup: "rg-ash-ha-kubernetes-global",
+  dnsZoneName: "contoso.com",
+  dnsTenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
+  dnsClientId: "4d6f8a0c-2e4a-4b6d-8f0a-1c3e5a7c9e21",
+  dnsClientSecret: "dns-client-secret-value",
 };
 
 /** The names of the secret global outputs, as a StackReference reports them. */

@@ -10,4 +10,5 @@ describeStampProgram("seattle", {
   globalStack: "contoso/ash-ha-kubernetes/global",
   pullSecretNamespaces: [],
   kured: true,
+  tls: { issuer: "letsencrypt", repo: "https://charts.jetstack.io" },
 });

@@ -8,6 +8,12 @@ describeStampProgram("munich", {
   fqdn: "muc-ratings.munich.cloudapp.ash.fabrikam.de",
   allowList: ["172.16.40.0/24"],
   globalStack: "contoso/ash-ha-kubernetes/global",
-  pullSecretNamespaces: ["monitoring", "nginx-gateway", "ratings"],
+  pullSecretNamespaces: ["cert-manager", "monitoring", "nginx-gateway", "ratings"],
   kured: false,
+  tls: {
+    issuer: "ca",
+    repo: "https://charts.fabrikam.de/jetstack",
+    imageRegistry: "registry.fabrikam.de/quay",
+    pullSecret: true,
+  },
 });

@@ -10,6 +10,7 @@ import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 import { readStackFile, ROOT } from "./stackFiles";
 import { withTestPins } from "./support/testPins";
 import { PLACEHOLDER_DOCKER_CONFIG } from "../lib/pullSecrets";
+import { expectTls, TlsExpectation } from "./stampTls";
 
 const SP_SECRET = "sp-secret-value";
 
@@ -26,6 +27,8 @@ export function describeStampProgram(
     pullSecretNamespaces: string[];
     /** Whether kured is installed (connected stamps). */
     kured: boolean;
+    /** cert-manager and the issuer the example configures (stampTls.ts). */
+    tls: TlsExpectation;
   },
 ) {
   const { config, secretKeys } = readStackFile(stack, SP_SECRET);
@@ -222,8 +225,10 @@ export function describeStampProgram(
     });
     const ref = one("pulumi:pulumi:StackReference");
     expect(ref.inputs.name).toBe(expected.globalStack);
-    const route = one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
-    expect(JSON.stringify(route.inputs)).toContain("healthz");
+    const route = find("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").find(
+      (r) => r.name === `${stack}-ratings-route`,
+    );
+    expect(JSON.stringify(route?.inputs)).toContain("healthz");
   });
 
   test("no secret of config or of the global stack reaches a plain resource input", () => {
@@ -233,6 +238,7 @@ export function describeStampProgram(
         SP_SECRET,
         GLOBAL.logsIngestionClientSecret,
         GLOBAL.logAnalyticsSharedKey,
+        GLOBAL.dnsClientSecret,
         PLACEHOLDER_DOCKER_CONFIG,
       ]) {
         if (!text.includes(secret)) continue;
@@ -344,9 +350,14 @@ export function describeStampProgram(
     // Credentials stay in state (npm run kubeconfig reads them there), never in stack outputs.
     expect(Object.keys(outputs)).not.toContain("kubeconfig");
     expect(Object.keys(outputs)).not.toContain("helperPrivateKey");
+    // The example stamps serve the global stack's dns name over HTTPS.
     expect(await resolve(outputs.appUrl)).toEqual({
-      value: "http://contoso-ratings.trafficmanager.net/",
+      value: "https://ratings.contoso.com/",
       secret: false,
     });
+  });
+
+  test("TLS: cert-manager, issuer, certificate, HTTPS listener and redirect on the cluster", () => {
+    expectTls(recorded, stack, expected.tls);
   });
 }

@@ -226,8 +226,22 @@ describe("edge validation", () => {
       ),
     ).toEqual([]);
     expect(
-      problemsOf("hamburg-edge", edge({ trafficManager: null, monitoring: { mode: "none" } })),
+      problemsOf(
+        "hamburg-edge",
+        edge({ trafficManager: null, monitoring: { mode: "none" }, certificates: null }),
+      ),
     ).toEqual([]);
+  });
+
+  test("certificates need the Gateway, the global stack's endpoint and ingress.hostname", () => {
+    const need =
+      "certificates: needs edge.gateway (the HTTPS listener is the Gateway's) and trafficManager (the DNS zone and its credential come from the global stack)";
+    expect(
+      problemsOf("hamburg-edge", edge({ trafficManager: null, monitoring: { mode: "none" } })),
+    ).toEqual([need]);
+    expect(problemsOf("hamburg-edge", edge({ ingress: { hostname: undefined } }))).toContain(
+      "certificates: needs ingress.hostname, the shared name the certificate is for (<dns.appRecord>.<dns.zoneName> of the global stack)",
+    );
   });
 
   test("the kubeconfig is required, secret, and must look like one (never echoed)", () => {

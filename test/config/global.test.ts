@@ -25,10 +25,13 @@ function global(patches: Record<string, unknown> = {}, drop: string[] = []): Raw
 }
 
 /** Pulumi.global.yaml with `trafficManager.monitor` patched. */
-function monitor(m: object): Raw {
+function monitor(m: object, drop: string[] = []): Raw {
   const tm = JSON.parse(readStackFile("global").config[`${P}:trafficManager`]);
-  return global({ trafficManager: { ...tm, monitor: { ...tm.monitor, ...m } } });
+  return global({ trafficManager: { ...tm, monitor: { ...tm.monitor, ...m } } }, drop);
 }
+
+/** The keys of the app's own name; dropped, the stack is HTTP-only as before `dns`. */
+const NO_DNS = ["dns", "dnsClientSecret"];
 
 function problemsOf(raw: Raw, stack = "global"): string[] {
   try {
@@ -52,8 +55,9 @@ describe("the shipped global stack", () => {
       routingMethod: "Performance",
       ttl: 30,
       monitor: {
-        protocol: "HTTP",
-        port: 80,
+        protocol: "HTTPS",
+        port: 443,
+        hostHeader: "ratings.contoso.com",
         path: "/healthz",
         intervalSeconds: 30,
         timeoutSeconds: 10,
@@ -70,7 +74,7 @@ describe("the shipped global stack", () => {
   });
 
   test("only dnsName, location and the identity are required; the rest has defaults", () => {
-    const raw = global();
+    const raw = global({}, NO_DNS);
     raw.config[`${P}:trafficManager`] = JSON.stringify({ dnsName: "ratings" });
     delete raw.config[`${P}:logAnalytics`];
     const c = parsed(raw);
@@ -110,7 +114,7 @@ describe("the shipped global stack", () => {
     ["an explicit port stays with HTTPS", { protocol: "HTTPS", port: 8443 }, 8443],
     ["an explicit port stays with HTTP", { protocol: "HTTP", port: 8080 }, 8080],
   ])("probe port: %s", (_name, patch, port) => {
-    expect(parsed(monitor(patch)).trafficManager.monitor.port).toBe(port);
+    expect(parsed(monitor(patch, NO_DNS)).trafficManager.monitor.port).toBe(port);
   });
 
   test("a host header for the probes is accepted", () => {

@@ -23,7 +23,7 @@ describe("the hamburg-edge graph", () => {
   const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
   const providerOf = (urn: string | undefined) => (urn ?? "").split("::").slice(-1)[0];
 
-  test("exactly the NGF, MetalLB and Fluent Bit charts, each pinned, on the edge cluster's provider", () => {
+  test("exactly the cert-manager, NGF, MetalLB and Fluent Bit charts, each pinned, on the edge cluster's provider", () => {
     const charts = named("kubernetes:helm.sh/v4:Chart").map((n) => ({
       name: nameOf(n.urn),
       chart: (n.inputs as Any).chart,
@@ -34,6 +34,15 @@ describe("the hamburg-edge graph", () => {
     // Each one the verified archive of its pinned version (stacks/downloads.ts), by its relative
     // cache path: no repository or OCI lookup is left to the provider.
     expect(charts.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      {
+        name: "hamburg-edge-certificates-cert-manager",
+        chart: expect.stringMatching(
+          /^\.cache\/downloads\/[0-9a-f]{64}\/cert-manager-v1\.21\.1\.tgz$/,
+        ),
+        version: undefined,
+        repo: undefined,
+        provider: "hamburg-edge-k8s-id",
+      },
       {
         name: "hamburg-edge-ingress-ngf",
         chart: expect.stringMatching(

@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { cachePath } from "../../lib/downloads";
 import {
+  CERT_MANAGER_CHART,
   CONTAINER_INSIGHTS_CHART,
   FLUENT_BIT_CHART,
   KURED_CHART,
@@ -79,6 +80,17 @@ export function withTestPins(config: Record<string, string>, root: string): void
       ),
     },
   });
+  if (config[`${P}certificates`] !== undefined) {
+    const certificates = obj("certificates");
+    set("certificates", {
+      ...certificates,
+      ...chart(
+        root,
+        CERT_MANAGER_CHART.name,
+        certificates.chartVersion ?? CERT_MANAGER_CHART.version,
+      ),
+    });
+  }
   if (kind === "stamp") {
     const reboots = obj("nodeReboots");
     set("nodeReboots", {
