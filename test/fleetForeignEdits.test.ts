@@ -2,7 +2,11 @@
  * The fleet drift run's out-of-band-edit pieces (scripts/lib/fleet.ts): which objects of an
  * exported state are checked, and the findings lines over live objects' managedFields.
  */
-import { foreignEditFindings, managedKubernetesObjects } from "../scripts/lib/fleet";
+import {
+  foreignEditFindings,
+  kubectlGetArgs,
+  managedKubernetesObjects,
+} from "../scripts/lib/fleet";
 
 const res = (type: string, outputs: unknown, custom = true) => ({ type, custom, outputs });
 
@@ -79,5 +83,28 @@ test("findings lines name object, manager and fields; Pulumi-only objects give n
     ]),
   ).toEqual([
     "Deployment ratings/api changed out of band by kubectl-annotate (Update): metadata.annotations.owner",
+  ]);
+});
+
+test("kubectl get per namespace, typed by kind, version and group", () => {
+  expect(
+    kubectlGetArgs([
+      { apiVersion: "apps/v1", kind: "Deployment", name: "api", namespace: "ratings" },
+      { apiVersion: "v1", kind: "Namespace", name: "ratings" },
+      { apiVersion: "v1", kind: "ConfigMap", name: "cfg", namespace: "ratings" },
+    ]),
+  ).toEqual([
+    [
+      "get",
+      "-n",
+      "ratings",
+      "Deployment.v1.apps/api",
+      "ConfigMap/cfg",
+      "--ignore-not-found",
+      "--show-managed-fields",
+      "-o",
+      "json",
+    ],
+    ["get", "Namespace/ratings", "--ignore-not-found", "--show-managed-fields", "-o", "json"],
   ]);
 });

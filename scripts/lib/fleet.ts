@@ -323,10 +323,10 @@ interface ExportedResource {
  * design), and so are components (Helm charts, YAML groups: their children are listed).
  */
 export function managedKubernetesObjects(exported: {
-  deployment?: { resources?: ExportedResource[] };
+  deployment?: { resources?: unknown[] };
 }): ManagedRef[] {
   const refs: ManagedRef[] = [];
-  for (const r of exported.deployment?.resources ?? []) {
+  for (const r of (exported.deployment?.resources ?? []) as ExportedResource[]) {
     if (!r.custom || !r.type?.startsWith("kubernetes:") || r.type.endsWith("Patch")) continue;
     const o = r.outputs ?? {};
     const name = o.metadata?.name;
@@ -346,4 +346,28 @@ export function managedKubernetesObjects(exported: {
 /** Findings lines for objects (read live with managedFields) that another manager edited. */
 export function foreignEditFindings(objects: ManagedObject[]): string[] {
   return objects.flatMap((o) => foreignEdits(o)).map(describeForeignEdit);
+}
+
+/**
+ * `kubectl get` arguments reading `refs` live, one call per namespace (cluster-scoped ones
+ * together): `Kind.version.group/name`, or `Kind/name` for the core group.
+ */
+export function kubectlGetArgs(refs: ManagedRef[]): string[][] {
+  const byNamespace: Record<string, string[]> = {};
+  for (const r of refs) {
+    const [group, version] = r.apiVersion.includes("/")
+      ? r.apiVersion.split("/")
+      : ["", r.apiVersion];
+    const type = group ? `${r.kind}.${version}.${group}` : r.kind;
+    (byNamespace[r.namespace ?? ""] ??= []).push(`${type}/${r.name}`);
+  }
+  return Object.entries(byNamespace).map(([ns, targets]) => [
+    "get",
+    ...(ns ? ["-n", ns] : []),
+    ...targets,
+    "--ignore-not-found",
+    "--show-managed-fields",
+    "-o",
+    "json",
+  ]);
 }
