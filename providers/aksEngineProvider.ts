@@ -19,6 +19,7 @@ import {
   renderHelperScript,
 } from "./helperCommands";
 import { DEFAULT_TIMEOUT_MINUTES, LongOperation, runDetached } from "./helperOperation";
+import { listNodesViaApi } from "./clusterApi";
 import { HelperAddress, runOnHelper } from "./helperSsh";
 
 /** Inputs of the cluster resource (plain values; the secret ones are wrapped by the component). */
@@ -128,6 +129,45 @@ async function run(
     outputArchive: report.outputArchive,
     observed: observeNodes(report.nodesJson),
   };
+}
+
+/**
+ * What `read` (refresh) sees. The cluster's own API comes first (the kubeconfig in state, one
+ * HTTPS call, providers/clusterApi.ts): it answers while the helper VM is deallocated or lost, and
+ * it is the same API the workloads use. Only when the API does not answer is the helper asked, with
+ * the read-only `observe` script and no `_output/` restore (refresh never writes to the helper);
+ * its report also brings the helper's `_output/` (kubeconfig, archive) into state. When neither
+ * answers the refresh fails naming both reasons: a drift run shows the stack as failed, never as
+ * clean.
+ */
+export async function observeForRefresh(
+  props: ClusterResourceOutputs,
+  viaApi: (kubeconfig: string) => Promise<string> = listNodesViaApi,
+  viaHelper: (p: ClusterResourceOutputs) => ReturnType<typeof run> = (p) =>
+    run(p, { op: "observe" }),
+): Promise<{ kubeconfig: string; outputArchive: string; observed: ObservedCluster }> {
+  const label = `[aks-engine ${props.context.location}]`;
+  let apiReason = "the state holds no kubeconfig";
+  if (props.kubeconfig) {
+    try {
+      const observed = observeNodes(await viaApi(props.kubeconfig));
+      process.stderr.write(`${label} refresh: observed through the cluster API\n`);
+      return { kubeconfig: props.kubeconfig, outputArchive: props.outputArchive, observed };
+    } catch (e) {
+      apiReason = (e as Error).message;
+    }
+  }
+  process.stderr.write(
+    `${label} refresh: cluster API not reachable (${apiReason}); asking the helper\n`,
+  );
+  try {
+    return await viaHelper(props);
+  } catch (e) {
+    const helperReason = String((e as Error)?.message ?? e).split("\n")[0];
+    throw new Error(
+      `cluster ${props.context.location} not observed: through its API: ${apiReason}; through the helper ${props.helper.host}:${props.helper.port}: ${helperReason}. State keeps the last observation; see docs/stamp-runbook.md "Refresh when the helper or the API is gone"`,
+    );
+  }
 }
 
 /** The overall timeout of one operation: `operationTimeoutMinutes` or the default, checked. */
@@ -253,7 +293,7 @@ export const aksEngineProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id: string, props: ClusterResourceOutputs) {
-    const result = await run(props, { op: "observe" }, props.outputArchive);
+    const result = await observeForRefresh(props);
     return {
       id,
       props: { ...props, ...result, spec: specFromObserved(props.spec, result.observed) },

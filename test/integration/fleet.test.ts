@@ -101,7 +101,12 @@ test("an out-of-band scale in one namespace is reported as drift of that stack o
     "yes",
     "ok",
   ]);
-  expect(fs.readFileSync(SUMMARY, "utf8")).toContain("**Not clean**: drifted: it-fleet-b.");
+  // kubectl scale also left its own field manager on the object: reported as a finding too.
+  const summary = fs.readFileSync(SUMMARY, "utf8");
+  expect(summary).toContain(
+    "- it-fleet-b: Deployment ratings-it-fleet-b/ratings-api changed out of band by kubectl (Update): spec.replicas",
+  );
+  expect(summary).toContain("**Not clean**: drifted: it-fleet-b; findings: it-fleet-b.");
 });
 
 /** The UTC date `days` from today, YYYY-MM-DD. */
