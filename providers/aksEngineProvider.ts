@@ -135,8 +135,9 @@ async function run(
  * What `read` (refresh) sees. The cluster's own API comes first (the kubeconfig in state, one
  * HTTPS call, providers/clusterApi.ts): it answers while the helper VM is deallocated or lost, and
  * it is the same API the workloads use. Only when the API does not answer is the helper asked, with
- * the read-only `observe` script and no `_output/` restore (refresh never writes to the helper);
- * its report also brings the helper's `_output/` (kubeconfig, archive) into state. When neither
+ * the `observe` script (it changes nothing in the cluster; a new or replaced helper first gets
+ * `_output/` back from state, as before any operation); its report also brings the helper's
+ * `_output/` (kubeconfig, archive) into state. When neither
  * answers the refresh fails naming both reasons: a drift run shows the stack as failed, never as
  * clean.
  */
@@ -144,7 +145,7 @@ export async function observeForRefresh(
   props: ClusterResourceOutputs,
   viaApi: (kubeconfig: string) => Promise<string> = listNodesViaApi,
   viaHelper: (p: ClusterResourceOutputs) => ReturnType<typeof run> = (p) =>
-    run(p, { op: "observe" }),
+    run(p, { op: "observe" }, p.outputArchive),
 ): Promise<{ kubeconfig: string; outputArchive: string; observed: ObservedCluster }> {
   const label = `[aks-engine ${props.context.location}]`;
   let apiReason = "the state holds no kubeconfig";
