@@ -151,6 +151,17 @@ const clusterSchema = z.strictObject({
   /** Linux admin user on the nodes, not one Azure reserves. Defaults to azureuser. */
   adminUsername,
   /**
+   * Node image refresh: raise it (by one) to re-create every node from the node image the pinned
+   * aks-engine release uses, an `upgrade --force` at the same Kubernetes version
+   * (docs/stamp-runbook.md "Node image refresh"). Lowering it is refused at preview. Defaults to 0.
+   */
+  nodeImageGeneration: z
+    .number()
+    .min(0, "must be 0 or more")
+    .max(1_000_000, "must be at most 1000000")
+    .refine(Number.isInteger, "must be a whole number")
+    .default(0),
+  /**
    * How long `pulumi up` waits for each aks-engine operation, in minutes (defaults in
    * providers/helperOperation.ts: deploy 120, scale 90, upgrade 360). Past it the wait ends with
    * an error; the operation keeps running on the helper and the next `pulumi up` follows it.

@@ -13,6 +13,12 @@ export interface ClusterSpec {
   kubernetesVersion: string;
   networkPlugin: string;
   pools: { name: string; count: number; vmSize: string }[];
+  /**
+   * `cluster.nodeImageGeneration`: raising it re-creates every node from the node image the pinned
+   * aks-engine release uses (upgrade --force at the same version). Not part of the definition; a
+   * state written before this key existed has none, read as 0.
+   */
+  nodeImageGeneration?: number;
 }
 
 /** The planning view of a stamp's cluster config. */
@@ -24,6 +30,7 @@ export function clusterSpec(config: Pick<StampConfig, "cluster" | "azureStack">)
     kubernetesVersion: config.cluster.kubernetesVersion,
     networkPlugin: config.cluster.networkPlugin,
     pools: config.cluster.pools.map((p) => ({ name: p.name, count: p.count, vmSize: p.vmSize })),
+    nodeImageGeneration: config.cluster.nodeImageGeneration,
   };
 }
 
@@ -82,7 +89,8 @@ export function upgradeRefusal(from: string, to: string): string | undefined {
  * Plans the change from the cluster as it is (`current`, undefined when not deployed yet) to the
  * desired one. `rotation` says the service principal secret was rotated (or the service principal
  * switched, with its new client id): the documented fix is an upgrade forced to the same version,
- * carrying the credentials onto every node. This is the action part of the plan: the provider
+ * carrying the credentials onto every node. A raised `nodeImageGeneration` is the same forced
+ * upgrade (node image refresh); a lowered one is refused. This is the action part of the plan: the provider
  * plans the whole definition with lib/definitionChange.ts, which calls this.
  * Throws PlanRefusal (all reasons at once) when the change cannot be made in place.
  */
@@ -144,22 +152,54 @@ export function planClusterChange(
     const why = upgradeRefusal(current.kubernetesVersion, desired.kubernetesVersion);
     if (why) refusals.push(why);
   }
+  const [imageFrom, imageTo] = [current.nodeImageGeneration ?? 0, desired.nodeImageGeneration ?? 0];
+  if (imageTo < imageFrom) {
+    refusals.push(
+      refusalMessage(
+        "cluster.nodeImageGeneration",
+        String(imageFrom),
+        String(imageTo),
+        `a generation cannot be lowered: the nodes cannot go back to an older image (keep ${imageFrom}; raise it to ${imageFrom + 1} to refresh the node image again)`,
+      ),
+    );
+  }
   if (refusals.length > 0) throw new PlanRefusal(refusals);
+  const imageRefresh = imageTo > imageFrom;
+  const refreshed = `node image refresh (cluster.nodeImageGeneration ${imageFrom} -> ${imageTo})`;
 
+  // One upgrade at most: a version upgrade re-creates every node anyway (so it also carries a
+  // rotation and a node image refresh); otherwise rotation and refresh share one forced upgrade
+  // at the same version. Scales run after it, so new nodes come from the refreshed definition.
   const steps: ClusterStep[] = [];
   if (versionChanged) {
+    const also = [
+      ...(credentialsChanged
+        ? [switched ? `the ${rotated}` : "the rotated service principal secret"]
+        : []),
+      ...(imageRefresh ? [`the ${refreshed}: every node is re-created`] : []),
+    ];
     steps.push({
       action: "upgrade",
       version: desired.kubernetesVersion,
       force: false,
-      reason: `Kubernetes ${current.kubernetesVersion} -> ${desired.kubernetesVersion}${credentialsChanged ? (switched ? ` (also applies the ${rotated})` : " (also applies the rotated service principal secret)") : ""}`,
+      reason: `Kubernetes ${current.kubernetesVersion} -> ${desired.kubernetesVersion}${also.length ? ` (also applies ${also.join(" and ")})` : ""}`,
     });
-  } else if (credentialsChanged) {
+  } else if (credentialsChanged || imageRefresh) {
+    const why = [
+      ...(credentialsChanged ? [`${rotated}`] : []),
+      ...(imageRefresh ? [refreshed] : []),
+    ].join(" and ");
+    const image = "the node image of the pinned aks-engine release";
+    const effect = !imageRefresh
+      ? "rewrites the credentials on every node"
+      : credentialsChanged
+        ? `rewrites the credentials on every node and re-creates it from ${image}`
+        : `re-creates every node from ${image}`;
     steps.push({
       action: "upgrade",
       version: desired.kubernetesVersion,
       force: true,
-      reason: `${rotated}: forced upgrade to the same version ${desired.kubernetesVersion} rewrites the credentials on every node`,
+      reason: `${why}: forced upgrade to the same version ${desired.kubernetesVersion} ${effect}`,
     });
   }
   for (const [name, pool] of desiredPools) {

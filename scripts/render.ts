@@ -196,7 +196,15 @@ export function render(
     // The whole definition, as the cluster provider plans it (lib/definitionChange.ts).
     const lines = describePlan(
       planDefinitionChange({
-        current: previous && { model: previous, spec: clusterSpecOfApiModel(previous) },
+        // A rendered definition holds no cluster.nodeImageGeneration (the provider keeps it in
+        // state): render cannot plan a node image refresh; the preview does.
+        current: previous && {
+          model: previous,
+          spec: {
+            ...clusterSpecOfApiModel(previous),
+            nodeImageGeneration: stamp.cluster.nodeImageGeneration,
+          },
+        },
         desired: { model, spec: clusterSpec(stamp) },
       }),
     );

@@ -164,6 +164,129 @@ describe("Day-2 actions", () => {
   });
 });
 
+describe("node image refresh (cluster.nodeImageGeneration)", () => {
+  const gen = (n: number | undefined, spec = base): ClusterSpec => ({
+    ...spec,
+    nodeImageGeneration: n,
+  });
+  const REFRESH_0_1 = "node image refresh (cluster.nodeImageGeneration 0 -> 1)";
+  test.each<[string, ClusterSpec, ClusterSpec, boolean, ReturnType<typeof planClusterChange>]>([
+    ["unchanged: no action", gen(2), gen(2), false, { kind: "none" }],
+    [
+      "a state from before the key (unset) against the default 0: no action",
+      gen(undefined),
+      gen(0),
+      false,
+      { kind: "none" },
+    ],
+    [
+      "raised: upgrade --force at the same version",
+      gen(0),
+      gen(1),
+      false,
+      {
+        kind: "change",
+        steps: [
+          {
+            action: "upgrade",
+            version: "1.33.10",
+            force: true,
+            reason: `${REFRESH_0_1}: forced upgrade to the same version 1.33.10 re-creates every node from the node image of the pinned aks-engine release`,
+          },
+        ],
+      },
+    ],
+    [
+      "raised from a state without the key (read as 0)",
+      gen(undefined),
+      gen(1),
+      false,
+      {
+        kind: "change",
+        steps: [expect.objectContaining({ action: "upgrade", force: true, version: "1.33.10" })],
+      },
+    ],
+    [
+      "raised by more than one: still one refresh",
+      gen(1),
+      gen(4),
+      false,
+      {
+        kind: "change",
+        steps: [
+          expect.objectContaining({
+            force: true,
+            reason: expect.stringMatching(
+              /^node image refresh \(cluster\.nodeImageGeneration 1 -> 4\)/,
+            ),
+          }),
+        ],
+      },
+    ],
+    [
+      "raised with a Kubernetes upgrade: the one (unforced) upgrade re-creates every node anyway",
+      gen(0),
+      gen(1, { ...base, kubernetesVersion: "1.34.4" }),
+      false,
+      {
+        kind: "change",
+        steps: [
+          {
+            action: "upgrade",
+            version: "1.34.4",
+            force: false,
+            reason: `Kubernetes 1.33.10 -> 1.34.4 (also applies the ${REFRESH_0_1}: every node is re-created)`,
+          },
+        ],
+      },
+    ],
+    [
+      "raised with a secret rotation: one forced upgrade for both",
+      gen(0),
+      gen(1),
+      true,
+      {
+        kind: "change",
+        steps: [
+          {
+            action: "upgrade",
+            version: "1.33.10",
+            force: true,
+            reason: `service principal secret rotated and ${REFRESH_0_1}: forced upgrade to the same version 1.33.10 rewrites the credentials on every node and re-creates it from the node image of the pinned aks-engine release`,
+          },
+        ],
+      },
+    ],
+    [
+      "raised with a scale: the refresh first, then the scale (new nodes follow the refreshed definition)",
+      gen(0),
+      gen(1, withPool({ count: 5 })),
+      false,
+      {
+        kind: "change",
+        steps: [
+          expect.objectContaining({ action: "upgrade", force: true, version: "1.33.10" }),
+          { action: "scale", pool: "linuxpool", from: 3, to: 5 },
+        ],
+      },
+    ],
+  ])("%s", (_row, current, desired, rotated, expected) => {
+    expect(planClusterChange(current, desired, rotated)).toEqual(expected);
+  });
+
+  test("lowered: refused naming the key, old -> new and what to do", () => {
+    expect(refusal(gen(2), gen(1))).toEqual([
+      "cluster.nodeImageGeneration: 2 -> 1 cannot change in place; a generation cannot be lowered: the nodes cannot go back to an older image (keep 2; raise it to 3 to refresh the node image again)",
+    ]);
+  });
+
+  test("lowered alongside an allowed upgrade and scale: refused, nothing planned", () => {
+    expect(
+      refusal(gen(1), gen(0, withPool({ count: 5 }, { ...base, kubernetesVersion: "1.34.4" }))),
+    ).toEqual([expect.stringMatching(/^cluster\.nodeImageGeneration: 1 -> 0 cannot change/)]);
+  });
+});
+
 describe("refusals (nothing runs)", () => {
   test.each<[string, ClusterSpec, ClusterSpec, string[]]>([
     [

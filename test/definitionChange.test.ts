@@ -332,4 +332,38 @@ describe("changes carried out by an action", () => {
       ],
     });
   });
+
+  describe("cluster.nodeImageGeneration (outside the definition, planned from the spec)", () => {
+    const gen = (n: number) => definition({ cluster: { nodeImageGeneration: n } });
+
+    test("it is not written into the definition: no path rule needed, nothing else differs", () => {
+      expect(gen(7).model).toEqual(base.model);
+    });
+
+    test("raised: one forced upgrade to the same version", () => {
+      expect(planDefinitionChange({ current: gen(0), desired: gen(1) })).toEqual({
+        kind: "change",
+        steps: [
+          {
+            action: "upgrade",
+            version: "1.34.4",
+            force: true,
+            reason:
+              "node image refresh (cluster.nodeImageGeneration 0 -> 1): forced upgrade to the same version 1.34.4 re-creates every node from the node image of the pinned aks-engine release",
+          },
+        ],
+      });
+    });
+
+    test("lowered alongside a refused definition path: every refusal at once, nothing planned", () => {
+      const desired = definition({
+        cluster: { nodeImageGeneration: 0, masterVmSize: "Standard_DS3_v2" },
+      });
+      const reasons = reasonsOf(() => planDefinitionChange({ current: gen(1), desired }));
+      expect(reasons).toEqual([
+        expect.stringMatching(/^cluster\.nodeImageGeneration: 1 -> 0 cannot change in place; /),
+        expect.stringMatching(/^cluster\.masterVmSize: "Standard_DS2_v2" -> "Standard_DS3_v2" /),
+      ]);
+    });
+  });
 });

@@ -4,8 +4,10 @@
  * is the TEST DOUBLE (deploy/scale/upgrade need ARM) whose kubeconfig and scale/upgrade hook point
  * at the local KWOK control plane, while kubectl is real. Proves: up, a clean preview, out-of-band
  * node-count and kubelet-version changes reported by `pulumi refresh --preview-only
- * --expect-no-changes` with exit code 7 and healed by `pulumi up --refresh`, a refused master
- * change stopping the preview, no plaintext secret in state, destroy.
+ * --expect-no-changes` with exit code 7 and healed by `pulumi up --refresh`, a node image refresh
+ * (raised cluster.nodeImageGeneration: shown in the preview, one upgrade --force at the same
+ * version; lowered: refused), a refused master change stopping the preview, no plaintext secret in
+ * state, destroy.
  */
 import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -73,6 +75,7 @@ beforeAll(async () => {
     kubernetesVersion: "1.34.4",
     networkPlugin: "kubenet",
     pools: [{ name: "linuxpool", count: 3, vmSize: "Standard_DS3_v2" }],
+    nodeImageGeneration: 0,
   };
   const init = pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
   expect(init.code).toBe(0);
@@ -140,6 +143,38 @@ test("a node left on an older kubelet (half-finished upgrade): refresh reports d
     new Set(["v1.34.4"]),
   );
   expect(pulumi(["refresh", "--preview-only", "--expect-no-changes"]).code).toBe(0);
+});
+
+test("a raised cluster.nodeImageGeneration: the preview shows 0 => 1 and the plan, up runs exactly one upgrade --force at the same version; lowering it is refused", () => {
+  const before = argvLog().length;
+  const spec = JSON.parse(pulumi(["config", "get", "it:spec"]).stdout);
+  const setGeneration = (n: number) =>
+    expect(
+      pulumi(["config", "set", "it:spec"], JSON.stringify({ ...spec, nodeImageGeneration: n }))
+        .code,
+    ).toBe(0);
+  setGeneration(1);
+  const preview = pulumi(["preview", "--diff"]);
+  expect({ code: preview.code }).toEqual({ code: 0 });
+  expect(preview.stdout).toMatch(/~ nodeImageGeneration\s*: 0 => 1/);
+  expect(preview.stdout + preview.stderr).toContain(
+    "plan: upgrade --force to 1.34.4: node image refresh (cluster.nodeImageGeneration 0 -> 1)",
+  );
+  expect(argvLog()).toHaveLength(before); // a preview runs nothing
+  const up = pulumi(["up", "--yes", "--skip-preview"]);
+  expect(up.code).toBe(0);
+  expect(argvLog().slice(before)).toEqual([
+    expect.stringMatching(/^upgrade .*--upgrade-version 1\.34\.4 --force$/),
+  ]);
+  expect(pulumi(["preview", "--expect-no-changes"]).code).toBe(0);
+  setGeneration(0);
+  const lowered = pulumi(["preview"]);
+  expect(lowered.code).not.toBe(0);
+  expect(lowered.stdout + lowered.stderr).toContain(
+    "cluster.nodeImageGeneration: 1 -> 0 cannot change in place; a generation cannot be lowered",
+  );
+  expect(argvLog()).toHaveLength(before + 1);
+  setGeneration(1);
 });
 
 test("a master-count change is refused in the preview and nothing runs on the helper", () => {

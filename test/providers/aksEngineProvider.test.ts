@@ -2,7 +2,8 @@
  * The cluster provider's diff/update sequencing with an injected runner instead of SSH: a config
  * change that no aks-engine action carries out is refused in diff (before anything runs); a
  * switched service principal runs one forced upgrade whose script writes the new client id and
- * secret into the generated apimodel first.
+ * secret into the generated apimodel first; a raised cluster.nodeImageGeneration runs one upgrade
+ * --force at the same version (before a scale of the same change), a lowered one is refused.
  */
 import { buildApiModel } from "../../lib/apiModel";
 import { clusterSpec } from "../../lib/clusterPlan";
@@ -199,5 +200,62 @@ describe("deploy carries the digest of the input definition", () => {
           .apiModel,
       ),
     ).not.toBe(definitionDigest(i.apiModel));
+  });
+});
+
+describe("node image refresh (cluster.nodeImageGeneration raised)", () => {
+  const gen = (n: number, patches: Patches = {}) =>
+    inputs({ ...patches, cluster: { ...patches.cluster, nodeImageGeneration: n } });
+  /** The aks-engine command lines of the detached operations started, in order. */
+  const started = () =>
+    runner.mock.calls
+      .map((call) => call[2])
+      .filter((script) => script.includes("<<'ASHK8S_RUN'"))
+      .map((script) => script.split("\n").find((l) => l.startsWith("'aks-engine-azurestack' ")));
+
+  test("diff: an update (no replacement) whose plan is one forced upgrade at the same version", async () => {
+    await expect(aksEngineProvider.diff!("id", state(gen(0)), gen(1))).resolves.toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(stderr).toHaveBeenCalledWith(
+      "[aks-engine seattle] plan: upgrade --force to 1.34.4: node image refresh (cluster.nodeImageGeneration 0 -> 1): forced upgrade to the same version 1.34.4 re-creates every node from the node image of the pinned aks-engine release (aks-engine-azurestack upgrade)\n",
+    );
+    expect(runner).not.toHaveBeenCalled();
+  });
+
+  test("update runs exactly that operation: upgrade --force at the version the cluster has", async () => {
+    const { outs } = await aksEngineProvider.update!("id", state(gen(0)), gen(1));
+    expect(started()).toHaveLength(1);
+    expect(started()[0]).toMatch(/ upgrade .*--upgrade-version '1\.34\.4' --force 1>&2$/);
+    expect(outs.spec.nodeImageGeneration).toBe(1);
+  });
+
+  test("raised with a scale: the forced upgrade first, then the scale", async () => {
+    const pools = [{ name: "linuxpool", count: 5, vmSize: "Standard_DS3_v2" }];
+    await aksEngineProvider.update!("id", state(gen(0)), gen(1, { cluster: { pools } }));
+    expect(started()).toEqual([
+      expect.stringMatching(/ upgrade .*--upgrade-version '1\.34\.4' --force 1>&2$/),
+      expect.stringMatching(/ scale .*--node-pool 'linuxpool' --new-node-count 5 /),
+    ]);
+  });
+
+  test("a state written before the key existed (no nodeImageGeneration) is generation 0", async () => {
+    const old = state(gen(0));
+    delete old.spec.nodeImageGeneration;
+    await expect(aksEngineProvider.diff!("id", old, gen(0))).resolves.toMatchObject({
+      changes: false,
+    });
+    await aksEngineProvider.update!("id", old, gen(1));
+    expect(started()).toEqual([expect.stringMatching(/ upgrade .* --force 1>&2$/)]);
+  });
+
+  test("lowered: diff and update refuse naming the key, nothing runs", async () => {
+    const message =
+      /cluster\.nodeImageGeneration: 2 -> 1 cannot change in place; a generation cannot be lowered/;
+    await expect(aksEngineProvider.diff!("id", state(gen(2)), gen(1))).rejects.toThrow(message);
+    await expect(aksEngineProvider.update!("id", state(gen(2)), gen(1))).rejects.toThrow(message);
+    expect(runner).not.toHaveBeenCalled();
   });
 });
