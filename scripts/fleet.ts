@@ -12,7 +12,9 @@
  * as findings, every secret whose expiry date in the stack's config is within 30 days
  * (lib/preflight.ts `expiringSecrets`); findings make the exit code 1 too. With `drift --read-only`
  * the run is the read-only viewer's (KUBECONFIG from `npm run kubeconfig`): the refresh leaves the
- * stack's Kubernetes Secrets out, which the viewer cannot read (docs/decisions.md).
+ * stack's Kubernetes Secrets out, which the viewer cannot read (docs/decisions.md). A stamp whose
+ * cluster neither its API nor its helper answered (`cluster <stamp> not observed`) is `unknown`:
+ * its own value in the drift column and the verdict, exit code 1, never clean.
  *
  * The backend and secrets come from the environment as for the CLI (PULUMI_BACKEND_URL or
  * `pulumi login`, PULUMI_CONFIG_PASSPHRASE, ARM_* / KUBECONFIG for the providers); the demo's
@@ -30,6 +32,7 @@ import {
   FleetOp,
   FleetRow,
   FleetStack,
+  failureOf,
   foreignEditFindings,
   kubectlGetArgs,
   managedKubernetesObjects,
@@ -164,20 +167,12 @@ async function runOne(
   } catch (e) {
     // --expect-no-changes: exit 7 means the refresh found differences, i.e. drift.
     // The CLI reports it with exit 7 and "no changes were expected"; the Automation API does not
-    // always pass the exit code through, so the message counts too.
-    if (op === "drift" && isExpectNoChangesFailure(e)) {
-      return row({ drift: true });
-    }
+    // always pass the exit code through, so the message counts too. A cluster neither its API nor
+    // its helper could observe makes the stack `unknown` instead (failureOf).
     const message = e instanceof Error ? e.message : String(e);
-    const first =
-      message
-        .split("\n")
-        .map((l) => l.trim())
-        .find((l) => /^error:/i.test(l)) ??
-      message.split("\n").find((l) => l.trim() !== "") ??
-      "unknown error";
-    err.push(`${message}\n`);
-    return row({ result: "failed", error: first.slice(0, 160) });
+    const outcome = failureOf(op, message, isExpectNoChangesFailure(e));
+    if (!outcome.drift) err.push(`${message}\n`);
+    return row(outcome);
   } finally {
     out.flush();
     err.flush();

@@ -1,5 +1,6 @@
 import {
   countChanges,
+  failureOf,
   fleetExitCode,
   FleetRow,
   formatDuration,
@@ -8,6 +9,7 @@ import {
   formatText,
   hasDrift,
   linePrefixer,
+  notObservedLine,
   parseFleetArgs,
   planWaves,
   runPool,
@@ -274,5 +276,79 @@ describe("stackCheckError: the cross-stack check stops preview and up", () => {
 
   test("drift compares state with live resources: findings do not stop it", () => {
     expect(stackCheckError("drift", problems)).toBeUndefined();
+  });
+});
+
+describe("drift of a cluster nobody could observe is unknown, never clean", () => {
+  // As the CLI reports the cluster provider's read failing (providers/aksEngineProvider.ts
+  // observeForRefresh): the diagnostic line inside the CommandError's output.
+  const NOT_OBSERVED =
+    'cluster seattle not observed: through its API: connect ETIMEDOUT 10.1.2.3:443; through the helper 203.0.113.5:22: ssh: connect to host 203.0.113.5 port 22: Connection timed out. State keeps the last observation; see docs/stamp-runbook.md "Refresh when the helper or the API is gone"';
+  const message = [
+    "code: 255",
+    " stdout: Previewing refresh (seattle):",
+    "    pulumi-nodejs:dynamic/ash-ha-kubernetes:AksEngineDeployment (seattle-cluster):",
+    `      error: ${NOT_OBSERVED}`,
+    "Resources:",
+    " stderr: error: preview failed",
+  ].join("\n");
+  const unknownRow: FleetRow = {
+    stack: "seattle",
+    op: "drift",
+    changes: {},
+    durationMs: 2500,
+    ...failureOf("drift", message),
+  };
+  const clean: FleetRow = {
+    stack: "global",
+    op: "drift",
+    changes: { same: 4 },
+    drift: false,
+    durationMs: 9000,
+    result: "ok",
+  };
+
+  test("the not-observed line is found; any other failure has none", () => {
+    expect(notObservedLine(message)).toBe(NOT_OBSERVED);
+    expect(notObservedLine("error: could not load plugin")).toBeUndefined();
+  });
+
+  test.each<[string, Parameters<typeof failureOf>, ReturnType<typeof failureOf>]>([
+    [
+      "drift, cluster not observed",
+      ["drift", message],
+      { result: "unknown", error: NOT_OBSERVED.slice(0, 160) },
+    ],
+    [
+      "drift, not observed and other differences (exit 7): still unknown, not mere drift",
+      ["drift", `${message}\nerror: no changes were expected but changes occurred`, true],
+      { result: "unknown", error: NOT_OBSERVED.slice(0, 160) },
+    ],
+    ["drift, differences only (exit 7)", ["drift", "exit 7", true], { result: "ok", drift: true }],
+    [
+      "drift, another error",
+      ["drift", "code: 255\n stderr:\n  error: decrypting secret failed"],
+      { result: "failed", error: "error: decrypting secret failed" },
+    ],
+    [
+      "up: the same line is an ordinary failure (only drift classifies)",
+      ["up", `error: ${NOT_OBSERVED}`],
+      { result: "failed", error: `error: ${NOT_OBSERVED}`.slice(0, 160) },
+    ],
+  ])("%s", (_what, args, expected) => {
+    expect(failureOf(...args)).toEqual(expected);
+  });
+
+  test("the summary shows unknown in the drift column and the result; the verdict names it; exit 1", () => {
+    const text = formatText([clean, unknownRow]).split("\n");
+    expect(text[0]).toMatch(/ drift +duration +result$/);
+    expect(text[2]).toMatch(
+      /^seattle +drift +0 +0 +0 +0 +unknown +2\.5 s +unknown: cluster seattle not observed: through its API: /,
+    );
+    expect(formatMarkdown([clean, unknownRow], "drift")).toContain(
+      "**Not clean**: unknown (cluster not observed): seattle.",
+    );
+    expect(fleetExitCode([clean, unknownRow])).toBe(1);
+    expect(fleetExitCode([clean])).toBe(0);
   });
 });

@@ -132,7 +132,11 @@ export async function runPool<T, R>(
 /** Change counts by engine operation, as in a summary event's `resourceChanges`. */
 export type ChangeCounts = Partial<Record<string, number>>;
 
-export type FleetResult = "ok" | "failed" | "skipped";
+/**
+ * `unknown`: a drift refresh could not observe a cluster at all (neither its API nor its helper
+ * answered): not a finding of drift, not a clean stack either.
+ */
+export type FleetResult = "ok" | "failed" | "skipped" | "unknown";
 
 export interface FleetRow {
   stack: string;
@@ -142,7 +146,7 @@ export interface FleetRow {
   drift?: boolean;
   durationMs: number;
   result: FleetResult;
-  /** First line of the error, for failed rows. */
+  /** First line of the error, for failed rows; the "not observed" line for unknown ones. */
   error?: string;
   /** Pre-flight findings the drift run reports (secrets expiring within 30 days). */
   findings?: string[];
@@ -189,8 +193,12 @@ const HEADERS = [
 
 function cells(row: FleetRow): string[] {
   const c = countChanges(row.changes);
-  const drift = row.drift === undefined ? "-" : row.drift ? "yes" : "no";
-  const result = row.result === "failed" && row.error ? `failed: ${row.error}` : row.result;
+  const drift =
+    row.result === "unknown" ? "unknown" : row.drift === undefined ? "-" : row.drift ? "yes" : "no";
+  const result =
+    (row.result === "failed" || row.result === "unknown") && row.error
+      ? `${row.result}: ${row.error}`
+      : row.result;
   return [
     row.stack,
     row.op,
@@ -248,10 +256,12 @@ export function formatMarkdown(rows: FleetRow[], op: FleetOp): string {
 /** One sentence on the whole run. */
 export function verdict(rows: FleetRow[]): string {
   const failed = rows.filter((r) => r.result === "failed").map((r) => r.stack);
+  const unknown = rows.filter((r) => r.result === "unknown").map((r) => r.stack);
   const drifted = rows.filter((r) => r.drift).map((r) => r.stack);
   const skipped = rows.filter((r) => r.result === "skipped").map((r) => r.stack);
   const parts: string[] = [];
   if (failed.length) parts.push(`failed: ${failed.join(", ")}`);
+  if (unknown.length) parts.push(`unknown (cluster not observed): ${unknown.join(", ")}`);
   if (drifted.length) parts.push(`drifted: ${drifted.join(", ")}`);
   if (skipped.length) parts.push(`skipped: ${skipped.join(", ")}`);
   const found = rows.filter((r) => r.findings?.length).map((r) => r.stack);
@@ -259,6 +269,37 @@ export function verdict(rows: FleetRow[]): string {
   return parts.length
     ? `**Not clean**: ${parts.join("; ")}.`
     : `**Clean**: ${rows.length} stack(s) ok.`;
+}
+
+/**
+ * The "cluster <stamp> not observed: ..." line of a failed drift refresh (the cluster provider's
+ * read when neither the cluster's API nor its helper answered, providers/aksEngineProvider.ts
+ * `observeForRefresh`), or undefined for any other failure. Such a stack's drift is unknown.
+ */
+export function notObservedLine(message: string): string | undefined {
+  const m = /cluster \S+ not observed: .*/.exec(message);
+  return m?.[0].trim();
+}
+
+/**
+ * The row fields of a run that threw. drift: a cluster that could not be observed makes the stack
+ * `unknown` (its own state in the summary, never clean, not mere drift either, even when the
+ * refresh also found differences); otherwise `expectNoChanges` (the refresh failed only because it
+ * found differences, exit 7) is drift. Anything else is `failed` with the first error line.
+ * `error` is cut to 160 characters.
+ */
+export function failureOf(
+  op: FleetOp,
+  message: string,
+  expectNoChanges = false,
+): Pick<FleetRow, "result" | "error" | "drift"> {
+  const unobserved = op === "drift" ? notObservedLine(message) : undefined;
+  if (unobserved) return { result: "unknown", error: unobserved.slice(0, 160) };
+  if (op === "drift" && expectNoChanges) return { result: "ok", drift: true };
+  const lines = message.split("\n").map((l) => l.trim());
+  const first =
+    lines.find((l) => /^error:/i.test(l)) ?? lines.find((l) => l !== "") ?? "unknown error";
+  return { result: "failed", error: first.slice(0, 160) };
 }
 
 /** 0 only when every stack ran, none failed, none drifted and none has findings; 1 otherwise. */

@@ -5,7 +5,8 @@
  * kube-apiserver through a TCP relay this test owns. Then the helper's sshd is stopped: refresh
  * still reports out-of-band node-count and kubelet-version changes, read with one HTTPS call to
  * the real API server (providers/clusterApi.ts). Then the relay is closed as well: refresh fails
- * with a message naming the stamp and both reasons.
+ * with a message naming the stamp and both reasons, and the fleet runner's summary code
+ * (scripts/lib/fleet.ts) classifies that drift run as `unknown` with exit code 1.
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -15,6 +16,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { buildApiModel } from "../../lib/apiModel";
 import { TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
+import { failureOf, fleetExitCode, FleetRow, formatText } from "../../scripts/lib/fleet";
 import { stampConfig } from "../stampConfigs";
 import { KUBECONFIG, pulumiEnv, ROOT, run, show } from "./harness";
 import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";
@@ -188,4 +190,25 @@ test("helper and API both gone: refresh fails naming the stamp and both reasons"
     pools: { linuxpool: 4 },
     kubernetesVersion: "1.33.10",
   });
+});
+
+test("helper and API both gone: the drift refresh's real output makes the fleet summary say unknown, exit 1", () => {
+  // The fleet runner's drift command; its output is classified by the runner's own pure code.
+  const r = pulumi(["refresh", "--preview-only", "--expect-no-changes"]);
+  expect(r.code).not.toBe(0);
+  const row: FleetRow = {
+    stack: STACK,
+    op: "drift",
+    changes: {},
+    durationMs: 0,
+    ...failureOf("drift", r.stdout + r.stderr, r.code === 7),
+  };
+  expect(row).toMatchObject({
+    result: "unknown",
+    error: expect.stringMatching(/^cluster local not observed: through its API: 127\.0\.0\.1:/),
+  });
+  expect(formatText([row]).split("\n")[1]).toMatch(
+    /^it-cluster-refresh +drift +0 +0 +0 +0 +unknown +0 ms +unknown: cluster local not observed: /,
+  );
+  expect(fleetExitCode([row])).toBe(1);
 });
