@@ -90,8 +90,8 @@ export function upgradeRefusal(from: string, to: string): string | undefined {
  * desired one. `rotation` says the service principal secret was rotated (or the service principal
  * switched, with its new client id): the documented fix is an upgrade forced to the same version,
  * carrying the credentials onto every node. A raised `nodeImageGeneration` is the same forced
- * upgrade (node image refresh); a lowered one is refused. This is the action part of the plan: the provider
- * plans the whole definition with lib/definitionChange.ts, which calls this.
+ * upgrade (node image refresh); a lowered one is refused. This is the action part of the plan:
+ * the provider plans the whole definition with lib/definitionChange.ts, which calls this.
  * Throws PlanRefusal (all reasons at once) when the change cannot be made in place.
  */
 export function planClusterChange(

@@ -138,7 +138,7 @@ async function run(
  * the `observe` script (it changes nothing in the cluster; a new or replaced helper first gets
  * `_output/` back from state, as before any operation); its report also brings the helper's
  * `_output/` (kubeconfig, archive) into state. When neither
- * answers the refresh fails naming both reasons: a drift run shows the stack as failed, never as
+ * answers the refresh fails naming both reasons: a drift run shows the stack as `unknown`, never as
  * clean.
  */
 export async function observeForRefresh(
