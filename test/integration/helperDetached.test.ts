@@ -6,7 +6,9 @@
  * side in the middle of an operation do not stop it, the provider reconnects and returns its real
  * result without starting it again or repeating log lines; a different operation while one runs
  * is refused naming it, the identical one is followed; the overall timeout ends the wait with a
- * clear message while the operation runs on, and the next run follows it to its result.
+ * clear message while the operation runs on, and the next run follows it to its result; a node
+ * image refresh (raised nodeImageGeneration) is one detached upgrade --force at the same version
+ * that survives dropped sessions.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -175,4 +177,21 @@ test("a bad timeout is refused naming the key", async () => {
   ).rejects.toThrow(
     "operationTimeoutMinutes.scale: -1 is not allowed; expected minutes, more than 0 and at most 10080 (a week)",
   );
+});
+
+test("a node image refresh (nodeImageGeneration raised) is one detached upgrade --force at the same version; dropped sessions do not stop it", async () => {
+  const before = argvLog().length;
+  const refreshed = { ...state, spec: { ...state.spec, nodeImageGeneration: 1 } };
+  const update = aksEngineProvider.update!("id", state, refreshed);
+  const id = await untilRunning("upgrade");
+  expect(helper.dropSessions()).toBeGreaterThan(0);
+  const { outs } = await update;
+  state = outs as ClusterResourceOutputs;
+  expect(state.spec.nodeImageGeneration).toBe(1);
+  expect(state.observed.kubernetesVersion).toBe("1.34.4");
+  expect(argvLog().slice(before)).toEqual([
+    expect.stringMatching(/^upgrade .*--upgrade-version 1\.34\.4 --force$/),
+  ]);
+  expect(stderr.join("")).toMatch(/reconnecting in 2 s/);
+  expect(fs.readFileSync(path.join(opsDir(), id, "rc"), "utf8")).toBe("0\n");
 });
