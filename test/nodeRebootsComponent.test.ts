@@ -71,20 +71,18 @@ test("namespace kured is privileged; all traffic is denied but kured's to the AP
     name: "kured",
     labels: { "pod-security.kubernetes.io/enforce": "privileged" },
   });
-  const policies = recorded.filter(
-    (r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-  );
-  expect(policies.map((p) => [p.inputs.metadata.namespace, p.inputs.metadata.name]).sort()).toEqual(
-    [
-      ["kured", "default-deny"],
-      ["kured", "kured-api-server"],
-    ],
-  );
-  expect(policies.find((p) => p.inputs.metadata.name === "default-deny")!.inputs.spec).toEqual({
+  const policies = recorded
+    .filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    .map((r) => r.inputs as { metadata: { name: string; namespace: string }; spec: unknown });
+  expect(policies.map((p) => [p.metadata.namespace, p.metadata.name]).sort()).toEqual([
+    ["kured", "default-deny"],
+    ["kured", "kured-api-server"],
+  ]);
+  expect(policies.find((p) => p.metadata.name === "default-deny")!.spec).toEqual({
     podSelector: {},
     policyTypes: ["Ingress", "Egress"],
   });
-  expect(policies.find((p) => p.inputs.metadata.name === "kured-api-server")!.inputs.spec).toEqual({
+  expect(policies.find((p) => p.metadata.name === "kured-api-server")!.spec).toEqual({
     podSelector: {},
     policyTypes: ["Egress"],
     egress: [{ ports: [{ protocol: "TCP", port: 443 }] }],
