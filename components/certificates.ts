@@ -8,6 +8,7 @@ import { API_SERVER_PORTS } from "../lib/namespacePolicies";
 import { CERT_MANAGER_CHART } from "../lib/versions";
 import type { GlobalOutputValues } from "../stacks/globalOutputs";
 import { imagePullSecret } from "./imagePullSecret";
+import { networkPolicies } from "./networkPolicies";
 
 export interface CertificatesArgs {
   /** cert-manager's pins and registry, and the issuer (config `certificates`). */
@@ -61,22 +62,15 @@ export class Certificates extends pulumi.ComponentResource {
       { metadata: { name: c.CERT_MANAGER_NAMESPACE, labels: c.certManagerNamespaceLabels(stamp) } },
       child,
     );
-    const policies = c
-      .certManagerNetworkPolicies({
+    const policies = networkPolicies(
+      name,
+      c.certManagerNetworkPolicies({
         issuer: certificates.issuer,
         apiServerPorts: args.apiServerPorts ?? API_SERVER_PORTS.stamp,
-      })
-      .map(
-        (policy) =>
-          new k8s.networking.v1.NetworkPolicy(
-            `${name}-${policy.name}`,
-            {
-              metadata: { name: policy.name, namespace: c.CERT_MANAGER_NAMESPACE, labels },
-              spec: policy.spec,
-            },
-            { parent: this, dependsOn: [namespace] },
-          ),
-      );
+      }),
+      { namespace: c.CERT_MANAGER_NAMESPACE, labels },
+      { parent: this, dependsOn: [namespace] },
+    );
     // certificates.imagePullSecret: for a mirror that needs credentials.
     const pull = imagePullSecret(
       name,

@@ -6,6 +6,7 @@ import * as n from "../lib/nodeReboots";
 import { withPullSecret } from "../lib/pullSecrets";
 import { KURED_CHART } from "../lib/versions";
 import { imagePullSecret } from "./imagePullSecret";
+import { networkPolicies } from "./networkPolicies";
 
 export interface NodeRebootsArgs {
   /** kured's chart and image pins, image registry and pull secret, reboot window and timeouts. */
@@ -43,16 +44,12 @@ export class NodeReboots extends pulumi.ComponentResource {
     );
     const inNs = { parent: this, dependsOn: [namespace] };
 
-    const policies = n
-      .networkPolicies()
-      .map(
-        (policy) =>
-          new k8s.networking.v1.NetworkPolicy(
-            `${name}-${policy.name}`,
-            { metadata: { name: policy.name, namespace: n.NAMESPACE, labels }, spec: policy.spec },
-            inNs,
-          ),
-      );
+    const policies = networkPolicies(
+      name,
+      n.networkPolicies(),
+      { namespace: n.NAMESPACE, labels },
+      inNs,
+    );
 
     const pull = imagePullSecret(
       name,
