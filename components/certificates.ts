@@ -4,9 +4,11 @@ import type { CertificatesConfig } from "../config/certificates";
 import * as c from "../lib/certificates";
 import { chartSource } from "../lib/helmChart";
 import { withPullSecret } from "../lib/pullSecrets";
+import { API_SERVER_PORTS } from "../lib/namespacePolicies";
 import { CERT_MANAGER_CHART } from "../lib/versions";
 import type { GlobalOutputValues } from "../stacks/globalOutputs";
 import { imagePullSecret } from "./imagePullSecret";
+import { networkPolicies } from "./networkPolicies";
 
 export interface CertificatesArgs {
   /** cert-manager's pins and registry, and the issuer (config `certificates`). */
@@ -19,6 +21,8 @@ export interface CertificatesArgs {
   gateway: { name: pulumi.Input<string>; namespace: string };
   /** Name of the Secret the Certificate writes (the Gateway's HTTPS listener references it). */
   secretName: string;
+  /** Ports the cluster's API server serves on, for cert-manager's egress; default: a stamp's (443). */
+  apiServerPorts?: readonly number[];
   /** What creates the Gateway's namespace (the Ingress): the Certificate waits for it. */
   after?: pulumi.Resource[];
   /** The global stack's outputs: the DNS zone and the zone-scoped credential. */
@@ -35,9 +39,10 @@ export interface CertificatesArgs {
 
 /**
  * TLS for the shared name on one stamp: the pinned cert-manager chart (its CRDs with it) in the
- * `cert-manager` namespace, the DNS zone credential as a Secret there (ACME issuers only), one
- * ClusterIssuer and the Certificate for the hostname, written into the Gateway's namespace
- * (lib/certificates.ts). The Kubernetes provider comes through `opts`.
+ * `cert-manager` namespace (Pod Security `restricted`; default-deny NetworkPolicies plus the flows
+ * cert-manager needs, created before the chart), the DNS zone credential as a Secret there (ACME
+ * issuers only), one ClusterIssuer and the Certificate for the hostname, written into the
+ * Gateway's namespace (lib/certificates.ts). The Kubernetes provider comes through `opts`.
  */
 export class Certificates extends pulumi.ComponentResource {
   /** The Certificate resource (the Gateway's HTTPS listener waits for nothing; NGF picks the Secret up when it appears). */
@@ -54,8 +59,17 @@ export class Certificates extends pulumi.ComponentResource {
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
-      { metadata: { name: c.CERT_MANAGER_NAMESPACE, labels } },
+      { metadata: { name: c.CERT_MANAGER_NAMESPACE, labels: c.certManagerNamespaceLabels(stamp) } },
       child,
+    );
+    const policies = networkPolicies(
+      name,
+      c.certManagerNetworkPolicies({
+        issuer: certificates.issuer,
+        apiServerPorts: args.apiServerPorts ?? API_SERVER_PORTS.stamp,
+      }),
+      { namespace: c.CERT_MANAGER_NAMESPACE, labels },
+      { parent: this, dependsOn: [namespace] },
     );
     // certificates.imagePullSecret: for a mirror that needs credentials.
     const pull = imagePullSecret(
@@ -79,7 +93,7 @@ export class Certificates extends pulumi.ComponentResource {
           pull?.name,
         ),
       },
-      { parent: this, dependsOn: [namespace, ...(pull ? [pull.secret] : [])] },
+      { parent: this, dependsOn: [namespace, ...policies, ...(pull ? [pull.secret] : [])] },
     );
 
     const issuer = certificates.issuer;

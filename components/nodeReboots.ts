@@ -6,6 +6,7 @@ import * as n from "../lib/nodeReboots";
 import { withPullSecret } from "../lib/pullSecrets";
 import { KURED_CHART } from "../lib/versions";
 import { imagePullSecret } from "./imagePullSecret";
+import { networkPolicies } from "./networkPolicies";
 
 export interface NodeRebootsArgs {
   /** kured's chart and image pins, image registry and pull secret, reboot window and timeouts. */
@@ -16,10 +17,10 @@ export interface NodeRebootsArgs {
 
 /**
  * Safe reboots of a connected stamp's nodes after unattended upgrades: the `kured` namespace (Pod
- * Security `privileged`: kured uses hostPID and a privileged container), a default-deny ingress
- * NetworkPolicy, the image pull Secret when one is configured, and the pinned kured chart, which
- * reboots one node at a time, only inside the reboot window, after a drain that honours
- * PodDisruptionBudgets (lib/nodeReboots.ts). The Kubernetes provider comes through `opts`.
+ * Security `privileged`: kured uses hostPID and a privileged container), default-deny
+ * NetworkPolicies that let kured reach the API server only, the image pull Secret when one is
+ * configured, and the pinned kured chart, which reboots one node at a time, only inside the reboot
+ * window, after a drain that honours PodDisruptionBudgets (lib/nodeReboots.ts). The Kubernetes provider comes through `opts`.
  */
 export class NodeReboots extends pulumi.ComponentResource {
   /** Namespace kured runs in. */
@@ -43,13 +44,12 @@ export class NodeReboots extends pulumi.ComponentResource {
     );
     const inNs = { parent: this, dependsOn: [namespace] };
 
-    for (const policy of n.networkPolicies()) {
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${policy.name}`,
-        { metadata: { name: policy.name, namespace: n.NAMESPACE, labels }, spec: policy.spec },
-        inNs,
-      );
-    }
+    const policies = networkPolicies(
+      name,
+      n.networkPolicies(),
+      { namespace: n.NAMESPACE, labels },
+      inNs,
+    );
 
     const pull = imagePullSecret(
       name,
@@ -67,7 +67,7 @@ export class NodeReboots extends pulumi.ComponentResource {
         namespace: n.NAMESPACE,
         values: withPullSecret(KURED_CHART.name, n.kuredValues(nodeReboots, stamp), pull?.name),
       },
-      { parent: this, dependsOn: [namespace, ...(pull ? [pull.secret] : [])] },
+      { parent: this, dependsOn: [namespace, ...policies, ...(pull ? [pull.secret] : [])] },
     );
 
     this.namespace = n.NAMESPACE;

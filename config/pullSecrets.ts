@@ -22,9 +22,9 @@ export const imagePullSecret = z
 
 /** Where each section's pull secret is used, for the problem of a section that takes none. */
 const USED_BY: Record<string, readonly string[]> = {
-  app: ["stamp", "local"],
-  ingress: ["stamp"],
-  monitoring: ["stamp"],
+  app: ["stamp", "local", "edge"],
+  ingress: ["stamp", "edge"],
+  monitoring: ["stamp", "edge"],
   nodeReboots: ["stamp"],
   certificates: ["stamp", "edge"],
 };

@@ -12,6 +12,8 @@
  * types_certificate.go, pkg/apis/acme/v1/types_issuer.go `ACMEIssuerDNS01ProviderAzureDNS`) and
  * its chart's values.yaml (deploy/charts/cert-manager/values.yaml), read at tag v1.21.1.
  */
+import { apiServerEgress, defaultDeny, DNS_PORTS, tcp, tcpPorts } from "./namespacePolicies";
+import type { PolicySpec } from "./ratings";
 
 /**
  * Built-in Azure role "DNS Zone Contributor" (manage zones and record sets, not who has access):
@@ -166,4 +168,101 @@ export function tlsIngress<T extends { hostname?: string; tlsSecretName?: string
     routeNamespaces: [...routeNamespaces, gatewayNamespace],
     hostname: ingress.hostname,
   };
+}
+
+/**
+ * Port the webhook serves admission requests on: the chart's `webhook.securePort` default
+ * (10250), which the program does not change; the API server calls it.
+ */
+export const WEBHOOK_SECURE_PORT = 10250;
+
+/** The chart's three Deployments (label `app.kubernetes.io/component`). */
+export type CertManagerComponent = "controller" | "webhook" | "cainjector";
+
+/**
+ * Labels of a component's pods, as the chart's templates select them at v1.21.1:
+ * `app.kubernetes.io/name` is `cert-manager` for the controller (the chart name, no override),
+ * `webhook` and `cainjector` for the others; `app.kubernetes.io/instance` is the release name.
+ */
+export function certManagerPodLabels(component: CertManagerComponent, release = RELEASE_NAME) {
+  return {
+    "app.kubernetes.io/name": component === "controller" ? "cert-manager" : component,
+    "app.kubernetes.io/instance": release,
+    "app.kubernetes.io/component": component,
+  };
+}
+
+/**
+ * Pod Security labels of the cert-manager namespace: the chart's pods run as non-root with the
+ * RuntimeDefault seccomp profile, no privilege escalation, every capability dropped and a
+ * read-only root filesystem (values.yaml at v1.21.1: `securityContext`, `containerSecurityContext`
+ * of the controller, webhook and cainjector), which is the `restricted` profile.
+ */
+export function certManagerNamespaceLabels(stamp: string): Record<string, string> {
+  return {
+    "pod-security.kubernetes.io/enforce": "restricted",
+    "pod-security.kubernetes.io/enforce-version": "latest",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "app.kubernetes.io/part-of": "certificates",
+    "ash-ha-kubernetes/stamp": stamp,
+  };
+}
+
+/**
+ * TCP ports the controller reaches outside the cluster for an issuer: the ACME directory's port
+ * (443 unless the internal server's URL names another) and 443 for Azure DNS (Azure Resource
+ * Manager and the Entra ID token endpoint). A CA issuer signs in the cluster: none.
+ */
+export function issuerEgressPorts(issuer: IssuerSettings): number[] {
+  if (issuer.type === "ca") return [];
+  const acmePort = issuer.type === "acme" ? Number(new URL(issuer.server).port || "443") : 443;
+  return [...new Set([acmePort, 443])].sort((a, b) => a - b);
+}
+
+/**
+ * NetworkPolicies of the cert-manager namespace: default deny of ingress and egress, then
+ * - every cert-manager pod to the API server (watches, leader election, writing Secrets);
+ * - the webhook's port from any address (the API server calls it; it is not a pod);
+ * - ACME issuers only: the controller to the ACME server and Azure DNS (`issuerEgressPorts`), and
+ *   DNS on port 53 to any address: names through the cluster DNS, and the DNS-01 self-check, which
+ *   asks the zone's authoritative nameservers directly (the chart's `dns01RecursiveNameserversOnly`
+ *   stays false).
+ * Nothing else: the metrics ports stay closed (no Prometheus here) and kubelet probes come from the
+ * pod's own node, which NetworkPolicy always allows.
+ */
+export function certManagerNetworkPolicies(opts: {
+  issuer: IssuerSettings;
+  /** Ports the cluster's API server serves on (lib/namespacePolicies.ts `API_SERVER_PORTS`). */
+  apiServerPorts: readonly number[];
+  release?: string;
+}): PolicySpec[] {
+  const release = opts.release ?? RELEASE_NAME;
+  const policies: PolicySpec[] = [
+    defaultDeny(["Ingress", "Egress"]),
+    apiServerEgress(
+      "cert-manager-api-server",
+      { matchLabels: { "app.kubernetes.io/instance": release } },
+      opts.apiServerPorts,
+    ),
+    {
+      name: "cert-manager-webhook",
+      spec: {
+        podSelector: { matchLabels: certManagerPodLabels("webhook", release) },
+        policyTypes: ["Ingress"],
+        ingress: [{ ports: [tcp(WEBHOOK_SECURE_PORT)] }],
+      },
+    },
+  ];
+  const outside = issuerEgressPorts(opts.issuer);
+  if (outside.length) {
+    policies.push({
+      name: "cert-manager-acme",
+      spec: {
+        podSelector: { matchLabels: certManagerPodLabels("controller", release) },
+        policyTypes: ["Egress"],
+        egress: [{ ports: [...tcpPorts(outside, "cert-manager-acme"), ...DNS_PORTS] }],
+      },
+    });
+  }
+  return policies;
 }

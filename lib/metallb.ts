@@ -9,6 +9,8 @@
  * (api/v1beta1/l2advertisement_types.go); both are namespaced and read from MetalLB's namespace.
  */
 import { mirroredRepository } from "./helmChart";
+import { apiServerEgress, defaultDeny, tcp } from "./namespacePolicies";
+import type { PolicySpec } from "./ratings";
 
 /** Upstream image repositories of the chart's controller and speaker (tag: the chart's appVersion). */
 export const METALLB_IMAGES = {
@@ -216,4 +218,44 @@ export function ipAddressPoolSpec(addresses: readonly string[]) {
 /** The L2Advertisement's spec: announces exactly the program's pool. */
 export function l2AdvertisementSpec(poolName: string = POOL_NAME) {
   return { ipAddressPools: [poolName] };
+}
+
+/** Container port of the controller's validating webhook (`webhook-server`, chart 0.16.1). */
+export const WEBHOOK_PORT = 9443;
+
+/**
+ * Labels of the controller's pods: the chart's `metallb.selectorLabels` (name `metallb`, no
+ * override; instance the release) and `app.kubernetes.io/component: controller`
+ * (charts/metallb/templates/controller.yaml and _helpers.tpl at v0.16.1).
+ */
+export function controllerLabels(release = RELEASE_NAME) {
+  return {
+    "app.kubernetes.io/name": "metallb",
+    "app.kubernetes.io/instance": release,
+    "app.kubernetes.io/component": "controller",
+  };
+}
+
+/**
+ * NetworkPolicies of MetalLB's namespace when the program installs the chart: default deny of
+ * ingress and egress, then the controller's webhook port from any address (the API server calls
+ * it) and the controller to the API server. The speaker runs with host networking
+ * (templates/speaker.yaml, `hostNetwork: true`), which NetworkPolicy does not govern: its ARP
+ * answers and memberlist traffic are untouched. The metrics ports stay closed (nothing scrapes them).
+ * @param apiServerPorts ports of the API server (lib/namespacePolicies.ts `API_SERVER_PORTS.edge`)
+ */
+export function networkPolicies(apiServerPorts: readonly number[]): PolicySpec[] {
+  const controller = { matchLabels: controllerLabels() };
+  return [
+    defaultDeny(["Ingress", "Egress"]),
+    {
+      name: "metallb-webhook",
+      spec: {
+        podSelector: controller,
+        policyTypes: ["Ingress"],
+        ingress: [{ ports: [tcp(WEBHOOK_PORT)] }],
+      },
+    },
+    apiServerEgress("metallb-api-server", controller, apiServerPorts),
+  ];
 }

@@ -1,6 +1,6 @@
 /**
  * Pure building blocks of the node reboots of a connected stamp: the reboot window's checks, the
- * kured chart's values and the NetworkPolicy of its namespace. `components/nodeReboots.ts` only
+ * kured chart's values and the NetworkPolicies of its namespace. `components/nodeReboots.ts` only
  * wires them into resources.
  *
  * kured (KUbernetes REboot Daemon) runs on every node; when the node's package manager asks for a
@@ -19,6 +19,7 @@
  */
 import type { PolicySpec } from "./ratings";
 import { mirroredRepository } from "./helmChart";
+import { API_SERVER_PORTS, apiServerEgress, defaultDeny } from "./namespacePolicies";
 
 /** Namespace and release name of kured. */
 export const NAMESPACE = "kured";
@@ -152,10 +153,19 @@ export function namespaceLabels(stamp: string): Record<string, string> {
 }
 
 /**
- * The NetworkPolicy of kured's namespace: deny all ingress. kured only talks out (to the API
- * server); its metrics port (8080) is not scraped by anything in this program, and its probes come
- * from the kubelet on the node, which NetworkPolicy does not restrict.
+ * The NetworkPolicies of kured's namespace: default deny of ingress and egress, then egress to the
+ * API server only (the lock annotation on its DaemonSet, cordon, drain, uncordon). kured reboots
+ * through the host's PID namespace, not the network; no `notifyUrl` or `prometheusUrl` is set
+ * (chart values of kured-6.1.0), so it talks to nothing else, and it uses the pod network
+ * (`hostNetwork: false`), so the policies apply. Its metrics port (8080) is not scraped by anything
+ * in this program; its probes come from the kubelet on the node, which NetworkPolicy always allows.
+ * @param apiServerPorts ports of the API server (lib/namespacePolicies.ts; a stamp's by default)
  */
-export function networkPolicies(): PolicySpec[] {
-  return [{ name: "default-deny-ingress", spec: { podSelector: {}, policyTypes: ["Ingress"] } }];
+export function networkPolicies(
+  apiServerPorts: readonly number[] = API_SERVER_PORTS.stamp,
+): PolicySpec[] {
+  return [
+    defaultDeny(["Ingress", "Egress"]),
+    apiServerEgress("kured-api-server", {}, apiServerPorts),
+  ];
 }

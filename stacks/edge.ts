@@ -16,6 +16,7 @@ import {
 } from "../lib/dataSafety";
 import { forceOwnership } from "../lib/fieldOwnership";
 import { DEFAULT_TLS_SECRET, tlsIngress } from "../lib/certificates";
+import { API_SERVER_PORTS } from "../lib/namespacePolicies";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
 
 /**
@@ -67,6 +68,8 @@ export async function edgeStack(config: EdgeConfig) {
         hostname: tls.hostname,
         gateway: ingress.gateway,
         secretName: tls.ingress.tlsSecretName ?? DEFAULT_TLS_SECRET,
+        // An existing cluster's API server port is not known in advance (lib/namespacePolicies.ts).
+        apiServerPorts: API_SERVER_PORTS.edge,
         after: [ingress],
         global,
       },

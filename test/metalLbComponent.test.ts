@@ -1,6 +1,6 @@
 /**
- * components/metalLb.ts under mocks: with the chart (namespace with MetalLB's pod security labels,
- * the pinned chart, then the pool and advertisement) and without it (MetalLB already installed:
+ * components/metalLb.ts under mocks: with the chart (namespace with MetalLB's pod security labels
+ * and NetworkPolicies, the pinned chart, then the pool and advertisement) and without it (MetalLB already installed:
  * only the two custom resources, in the configured namespace).
  */
 import { installMocks, Recorded, settle } from "./mocks";
@@ -47,6 +47,9 @@ test("with the chart: namespace, pinned chart from the mirror, pool and advertis
   expect(of("a")).toEqual(
     [
       "kubernetes:core/v1:Namespace a-ns",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy a-default-deny",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy a-metallb-webhook",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy a-metallb-api-server",
       "kubernetes:helm.sh/v4:Chart a-chart",
       "kubernetes:metallb.io/v1beta1:IPAddressPool a-pool",
       "kubernetes:metallb.io/v1beta1:L2Advertisement a-l2",
@@ -56,6 +59,22 @@ test("with the chart: namespace, pinned chart from the mirror, pool and advertis
   expect(ns.metadata.name).toBe("metallb-system");
   // As upstream's manifest labels metallb-system (config/manifests/metallb-native.yaml, v0.16.1).
   expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+  // Default deny, the webhook from the API server, the controller to it (lib/metallb.ts); the
+  // API server ports are an existing cluster's (443 and 6443).
+  const policy = (n: string) => recorded.find((r) => r.name === `a-${n}`)!.inputs as Any;
+  expect(policy("default-deny").metadata.namespace).toBe("metallb-system");
+  expect(policy("default-deny").spec.policyTypes).toEqual(["Ingress", "Egress"]);
+  expect(policy("metallb-webhook").spec.ingress).toEqual([
+    { ports: [{ protocol: "TCP", port: 9443 }] },
+  ]);
+  expect(policy("metallb-api-server").spec.egress).toEqual([
+    {
+      ports: [
+        { protocol: "TCP", port: 443 },
+        { protocol: "TCP", port: 6443 },
+      ],
+    },
+  ]);
   const chart = recorded.find((r) => r.name === "a-chart")!.inputs as Any;
   expect([chart.chart, chart.version, chart.name, chart.namespace]).toEqual([
     "oci://registry.fabrikam.de/charts/metallb",
@@ -67,7 +86,7 @@ test("with the chart: namespace, pinned chart from the mirror, pool and advertis
   expect(withChart.namespace).toBe("metallb-system");
 });
 
-test("without the chart: only the pool and advertisement, in MetalLB's namespace", () => {
+test("without the chart: only the pool and advertisement (no policies in a namespace it does not own)", () => {
   expect(of("b")).toEqual([
     "kubernetes:metallb.io/v1beta1:IPAddressPool b-pool",
     "kubernetes:metallb.io/v1beta1:L2Advertisement b-l2",

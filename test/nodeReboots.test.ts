@@ -108,9 +108,22 @@ test("describeWindow: days in week order, times and zone", () => {
   expect(describeWindow(settings.window)).toBe("mo,th 22:00-04:30 Europe/Berlin");
 });
 
-test("the namespace is privileged (hostPID, privileged container) and denies all ingress", () => {
+test("the namespace is privileged (hostPID, privileged container); only egress to the API server", () => {
   expect(namespaceLabels("seattle")["pod-security.kubernetes.io/enforce"]).toBe("privileged");
-  expect(networkPolicies()).toEqual([
-    { name: "default-deny-ingress", spec: { podSelector: {}, policyTypes: ["Ingress"] } },
-  ]);
+  const apiServer = (ports: number[]) => ({
+    name: "kured-api-server",
+    spec: {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [{ ports: ports.map((port) => ({ protocol: "TCP", port })) }],
+    },
+  });
+  const deny = {
+    name: "default-deny",
+    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+  };
+  // Default: aks-engine's API server port; any other list is sorted and deduplicated.
+  expect(networkPolicies()).toEqual([deny, apiServer([443])]);
+  expect(networkPolicies([6443, 443, 6443])).toEqual([deny, apiServer([443, 6443])]);
+  expect(() => networkPolicies([])).toThrow("kured-api-server: API server ports: no port given");
 });

@@ -1,6 +1,6 @@
 /**
- * `NodeReboots` under mocks: namespace, default-deny policy, pull Secret and the pinned kured
- * chart, all on the given Kubernetes provider, the chart after the namespace and the Secret.
+ * `NodeReboots` under mocks: namespace, default-deny policies, pull Secret and the pinned kured
+ * chart, all on the given Kubernetes provider, the chart after the namespace, policies and Secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
@@ -59,20 +59,33 @@ test("the graph: namespace, policy, pull Secret, chart; every object on the give
     "kubernetes:core/v1:Namespace seattle-node-reboots-ns",
     "kubernetes:core/v1:Secret seattle-node-reboots-image-pull",
     "kubernetes:helm.sh/v4:Chart seattle-node-reboots-kured",
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy seattle-node-reboots-default-deny-ingress",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy seattle-node-reboots-default-deny",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy seattle-node-reboots-kured-api-server",
   ]);
   for (const r of recorded.filter((x) => x.type.startsWith("kubernetes:")))
     expect(r.provider).toMatch(/::test::/);
 });
 
-test("namespace kured is privileged; ingress to it is denied", () => {
+test("namespace kured is privileged; all traffic is denied but kured's to the API server", () => {
   expect(one("kubernetes:core/v1:Namespace").inputs.metadata).toMatchObject({
     name: "kured",
     labels: { "pod-security.kubernetes.io/enforce": "privileged" },
   });
-  expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs).toMatchObject({
-    metadata: { namespace: "kured", name: "default-deny-ingress" },
-    spec: { podSelector: {}, policyTypes: ["Ingress"] },
+  const policies = recorded
+    .filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    .map((r) => r.inputs as { metadata: { name: string; namespace: string }; spec: unknown });
+  expect(policies.map((p) => [p.metadata.namespace, p.metadata.name]).sort()).toEqual([
+    ["kured", "default-deny"],
+    ["kured", "kured-api-server"],
+  ]);
+  expect(policies.find((p) => p.metadata.name === "default-deny")!.spec).toEqual({
+    podSelector: {},
+    policyTypes: ["Ingress", "Egress"],
+  });
+  expect(policies.find((p) => p.metadata.name === "kured-api-server")!.spec).toEqual({
+    podSelector: {},
+    policyTypes: ["Egress"],
+    egress: [{ ports: [{ protocol: "TCP", port: 443 }] }],
   });
 });
 
@@ -113,7 +126,13 @@ test("the chart: pinned, mirrored image with the pull secret, window and one nod
   expect(JSON.stringify(chart.inputs)).not.toContain("pull-pw");
   const deps = (declared.get("seattle-node-reboots-kured")?.dependsOn ?? []) as pulumi.Resource[];
   const names = deps.map((d) => (d as unknown as { __name: string }).__name).sort();
-  expect(names).toEqual(["seattle-node-reboots-image-pull", "seattle-node-reboots-ns"]);
+  // The policies first: no kured pod runs before its namespace's allow rules exist.
+  expect(names).toEqual([
+    "seattle-node-reboots-default-deny",
+    "seattle-node-reboots-image-pull",
+    "seattle-node-reboots-kured-api-server",
+    "seattle-node-reboots-ns",
+  ]);
 });
 
 test("outputs: namespace and window", () => {

@@ -1,6 +1,6 @@
 /**
  * TLS on the shared name, checked on a whole stamp program's recorded graph (stampProgramSpec.ts):
- * cert-manager's chart, the ClusterIssuer, the Certificate, the Gateway's HTTPS listener and the
+ * cert-manager's namespace (Pod Security, NetworkPolicies) and chart, the ClusterIssuer, the Certificate, the Gateway's HTTPS listener and the
  * redirect route, each on the stamp's cluster provider, and the DNS credential only as a secret.
  */
 import type { Recorded } from "./mocks";
@@ -45,6 +45,27 @@ export function expectTls(recorded: Recorded[], stack: string, expected: TlsExpe
   expect(values.global).toEqual(
     expected.pullSecret ? { imagePullSecrets: [{ name: "image-pull-secret" }] } : undefined,
   );
+
+  // The cert-manager namespace: Pod Security restricted, default deny plus cert-manager's flows
+  // (lib/certificates.ts certManagerNetworkPolicies).
+  const ns = named("certificates-ns");
+  expect(ns.provider).toMatch(onCluster);
+  expect(ns.inputs.metadata).toMatchObject({
+    name: "cert-manager",
+    labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+  });
+  const policies = find("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter(
+    (r) => (r.inputs.metadata as { namespace?: string }).namespace === "cert-manager",
+  );
+  expect(policies.map((p) => (p.inputs.metadata as { name: string }).name).sort()).toEqual(
+    [
+      "default-deny",
+      "cert-manager-api-server",
+      "cert-manager-webhook",
+      ...(expected.issuer === "letsencrypt" ? ["cert-manager-acme"] : []),
+    ].sort(),
+  );
+  for (const p of policies) expect(p.provider).toMatch(onCluster);
 
   const issuer = named("certificates-issuer");
   expect(issuer.provider).toMatch(onCluster);

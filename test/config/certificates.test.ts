@@ -120,6 +120,24 @@ describe("global dns", () => {
         "must be a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
       ),
     ],
+    ...(["tenantId", "servicePrincipalObjectId"] as const).map(
+      (key): [string, ReturnType<typeof global>, string] => [
+        `${key} not a UUID`,
+        global({
+          certManager: {
+            tenantId: "8a2e4c6f-1b3d-4f5a-8e7c-9d0b2a4c6e81",
+            clientId: "4d6f8a0c-2e4a-4b6d-8f0a-1c3e5a7c9e21",
+            servicePrincipalObjectId: "9b1d3f5a-7c9e-4b1d-8f3a-5c7e9a1b3d62",
+            [key]: "$(id)",
+          },
+        }),
+        at(
+          `dns.certManager.${key}`,
+          "$(id)",
+          "must be a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+        ),
+      ],
+    ),
     [
       "dns without its secret",
       global(undefined, ["dnsClientSecret"]),
@@ -258,6 +276,29 @@ describe("stamp certificates", () => {
         "certificates.issuer.server",
         "http://acme.fabrikam.de/directory",
         "must be an https:// URL of the ACME directory",
+      ),
+    ],
+    [
+      "chart digest not a SHA-256",
+      certificates({ chartSha256: "sha256:ABC" }),
+      at(
+        "certificates.chartSha256",
+        "sha256:ABC",
+        "must be a SHA-256 as sha256sum prints it: 64 lowercase hex digits",
+      ),
+    ],
+    [
+      "ACME CA bundle that is no PEM certificate",
+      issuer({
+        type: "acme",
+        server: "https://acme.fabrikam.de/directory",
+        email: "a@b.de",
+        caBundle: "not a certificate\nevil: x",
+      }),
+      at(
+        "certificates.issuer.caBundle",
+        "not a certificate\nevil: x",
+        'must hold only PEM blocks, but line 1 is neither a BEGIN line nor blank; remove any text outside the blocks (such as openssl\'s "Bag Attributes")',
       ),
     ],
     [

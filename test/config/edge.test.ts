@@ -158,6 +158,11 @@ describe("edge validation", () => {
       'metallb.chart: "oci://registry.contoso.com/charts/metallb:0.16.1" must not carry a tag or digest: the version is the pinned chart version (0.16.1)',
     ],
     [
+      "chart digest",
+      { metallb: { chartSha256: "md5:0a1b" } },
+      'metallb.chartSha256: "md5:0a1b" must be a SHA-256 as sha256sum prints it: 64 lowercase hex digits',
+    ],
+    [
       "image registry",
       { metallb: { imageRegistry: "https://registry.contoso.com" } },
       'metallb.imageRegistry: "https://registry.contoso.com" must be a registry host with optional port and path, e.g. registry.contoso.local:5000/mirror',
@@ -274,6 +279,27 @@ describe("edge validation", () => {
     expect(problems).toContain(
       "metallb: is not a known key (typo?); remove it or see the config reference in README.md",
     );
+  });
+
+  test("the pull secrets of app, ingress, monitoring and certificates are taken as on a stamp", () => {
+    const docker = JSON.stringify({
+      auths: { "registry.example.test": { auth: Buffer.from("robot:edge-pw").toString("base64") } },
+    });
+    const sections = ["app", "ingress", "monitoring", "certificates"] as const;
+    const raw = edge(Object.fromEntries(sections.map((s) => [s, { imagePullSecret: docker }])));
+    raw.secretKeys.push(...sections.map((s) => `${P}:${s}`));
+    expect(problemsOf("hamburg-edge", raw)).toEqual([]);
+    const c = parseConfig("hamburg-edge", raw.config, raw.secretKeys).config as EdgeConfig;
+    for (const s of sections) {
+      const secret = (c[s] as { imagePullSecret?: { reveal(): string } } | undefined)
+        ?.imagePullSecret;
+      expect({ section: s, value: secret?.reveal() }).toEqual({ section: s, value: docker });
+    }
+    // In plaintext it is refused naming the key, as on a stamp (not silently dropped).
+    const plain = edge({ app: { imagePullSecret: docker } });
+    expect(problemsOf("hamburg-edge", plain)).toEqual([
+      "app.imagePullSecret: is stored in plaintext; set it with `pulumi config set --secret --path app.imagePullSecret < config.json` so it is encrypted",
+    ]);
   });
 
   test("a stack name that is no stamp name is refused", () => {

@@ -250,6 +250,17 @@ const rows: [string, ReturnType<typeof stamp>, string[]][] = [
     ],
   ],
   [
+    "chart digest not a SHA-256",
+    reboots({ chartSha256: "0".repeat(63) }),
+    [
+      at(
+        "nodeReboots.chartSha256",
+        "0".repeat(63),
+        "must be a SHA-256 as sha256sum prints it: 64 lowercase hex digits",
+      ),
+    ],
+  ],
+  [
     "OCI reference of another chart",
     reboots({ chart: "oci://registry.contoso.local/charts/reboot" }),
     [

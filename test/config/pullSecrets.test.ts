@@ -19,7 +19,7 @@ function withPullSecret(section: string, value: unknown, secret = true) {
 
 const HOW =
   "create one with `kubectl create secret docker-registry x --docker-server=<registry> --docker-username=<user> --docker-password-stdin --dry-run=client -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d`";
-const SECTIONS = ["app", "ingress", "monitoring", "nodeReboots"];
+const SECTIONS = ["app", "ingress", "monitoring", "nodeReboots", "certificates"];
 
 describe.each(SECTIONS)("%s.imagePullSecret", (section) => {
   const key = `${section}.imagePullSecret`;

@@ -9,36 +9,28 @@
  * version; lowered: refused), a refused master change stopping the preview, no plaintext secret in
  * state, destroy.
  */
-import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildApiModel } from "../../lib/apiModel";
-import { TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
-import { stampConfig } from "../stampConfigs";
-import { KUBECONFIG, kubectlJson, pulumiEnv, ROOT, run, show } from "./harness";
-import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";
+import { KUBECONFIG, kubectlJson, pulumiEnv, run, show } from "./harness";
+import {
+  CLUSTER_PROGRAM,
+  clusterProgramCli,
+  doubleArgvLog,
+  initClusterStack,
+  LoopbackHelper,
+  startClusterHelper,
+} from "./loopbackHelper";
 
-const PROGRAM = path.join(ROOT, "test/integration/programs/aks-engine-cluster");
 const STACK = "it-cluster";
 const SP_SECRET = `sp-${crypto.randomBytes(12).toString("hex")}`;
 const backend = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-cluster-"));
 const toolDir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-tools-"));
 const env = pulumiEnv(backend, crypto.randomBytes(24).toString("hex"));
+const pulumi = clusterProgramCli(STACK, env);
 let helper: LoopbackHelper;
 
-function pulumi(args: string[], input?: string) {
-  const stackArgs = args[0] === "stack" && args[1] === "init" ? [] : ["--stack", STACK];
-  const r = spawnSync("pulumi", [...args, ...stackArgs, "--non-interactive"], {
-    cwd: PROGRAM,
-    env,
-    input,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 const lc = (...args: string[]) => {
   const r = run("bash", ["scripts/local-cluster.sh", ...args]);
   if (r.code !== 0) throw new Error(show(r));
@@ -48,51 +40,12 @@ const nodes = () =>
     items: { metadata: { name: string }; status: { nodeInfo: { kubeletVersion: string } } }[];
   }>(["get", "nodes"]).items;
 const agents = () => nodes().filter((n) => n.metadata.name.startsWith("k8s-linuxpool-"));
-const argvLog = () =>
-  fs.readFileSync(path.join(helper.home, "double-argv.log"), "utf8").trim().split("\n");
+const argvLog = () => doubleArgvLog(helper);
 
 beforeAll(async () => {
-  // Helper tools: the aks-engine test double, the real kubectl.
-  fs.symlinkSync(
-    path.join(ROOT, "test/doubles/aks-engine-azurestack"),
-    path.join(toolDir, "aks-engine-azurestack"),
-  );
-  fs.symlinkSync(path.join(ROOT, ".toolchain/bin/kubectl"), path.join(toolDir, "kubectl"));
-  helper = await startLoopbackHelper(toolDir, {
-    ASHK8S_DOUBLE_KUBECONFIG: KUBECONFIG,
-    ASHK8S_DOUBLE_HOOK: path.join(ROOT, "test/doubles/kwok-cluster-hook"),
-    ASHK8S_DOUBLE_STATE: path.join(toolDir, "double-cluster.json"),
-  });
-  const config = stampConfig("seattle", { azureStack: { location: "local" } }, SP_SECRET);
-  const apiModel = buildApiModel(config, {
-    sshPublicKey: "ssh-ed25519 AAAAC3Nza test",
-    servicePrincipalSecret: SP_SECRET,
-  });
-  const spec = {
-    location: "local",
-    dnsPrefix: config.cluster.dnsPrefix,
-    masterCount: 3,
-    kubernetesVersion: "1.34.4",
-    networkPlugin: "kubenet",
-    pools: [{ name: "linuxpool", count: 3, vmSize: "Standard_DS3_v2" }],
-    nodeImageGeneration: 0,
-  };
-  const init = pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
-  expect(init.code).toBe(0);
-  const set = (key: string, value: string, secret = false) => {
-    const r = pulumi(["config", "set", ...(secret ? ["--secret"] : []), `it:${key}`], value);
-    if (r.code !== 0) throw new Error(`config set ${key}: ${show(r)}`);
-  };
-  set("port", String(helper.port));
-  set("user", helper.user);
-  set("hostKey", helper.hostKey);
-  set("marker", helper.bootstrapMarker);
-  set("spec", JSON.stringify(spec));
-  // Secrets go on stdin (never argv) and are stored encrypted.
-  set("helperKey", helper.privateKey, true);
-  set("apiModel", JSON.stringify(apiModel), true);
-  set("spSecret", SP_SECRET, true);
-  set("spCertificate", TEST_CERTIFICATE_BUNDLE, true);
+  // Helper tools: the aks-engine test double (on the local control plane), the real kubectl.
+  helper = await startClusterHelper(toolDir, KUBECONFIG);
+  initClusterStack(pulumi, STACK, helper, SP_SECRET);
 });
 
 afterAll(async () => {
@@ -100,7 +53,7 @@ afterAll(async () => {
   await helper?.stop();
   fs.rmSync(backend, { recursive: true, force: true });
   fs.rmSync(toolDir, { recursive: true, force: true });
-  fs.rmSync(path.join(PROGRAM, `Pulumi.${STACK}.yaml`), { force: true });
+  fs.rmSync(path.join(CLUSTER_PROGRAM, `Pulumi.${STACK}.yaml`), { force: true });
 });
 
 test("up deploys through the helper and reports the cluster's real node counts and version", () => {

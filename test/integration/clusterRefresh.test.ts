@@ -8,26 +8,29 @@
  * with a message naming the stamp and both reasons, and the fleet runner's summary code
  * (scripts/lib/fleet.ts) classifies that drift run as `unknown` with exit code 1.
  */
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { buildApiModel } from "../../lib/apiModel";
-import { TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
 import { failureOf, fleetExitCode, FleetRow, formatText } from "../../scripts/lib/fleet";
-import { stampConfig } from "../stampConfigs";
-import { KUBECONFIG, pulumiEnv, ROOT, run, show } from "./harness";
-import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";
+import { KUBECONFIG, pulumiEnv, run, show } from "./harness";
+import {
+  CLUSTER_PROGRAM,
+  clusterProgramCli,
+  initClusterStack,
+  LoopbackHelper,
+  startClusterHelper,
+} from "./loopbackHelper";
 
-const PROGRAM = path.join(ROOT, "test/integration/programs/aks-engine-cluster");
 const STACK = "it-cluster-refresh";
 const SP_SECRET = `sp-${crypto.randomBytes(12).toString("hex")}`;
 const EXTRA = "k8s-linuxpool-00000000-7";
 const backend = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-refresh-"));
 const toolDir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-it-refresh-tools-"));
 const env = pulumiEnv(backend, crypto.randomBytes(24).toString("hex"));
+const pulumi = clusterProgramCli(STACK, env);
 let helper: LoopbackHelper;
 let helperStopped = false;
 let relay: ChildProcess;
@@ -47,17 +50,6 @@ const server = net.createServer((c) => {
 server.listen(0, "127.0.0.1", () => console.log(server.address().port));
 `;
 
-function pulumi(args: string[], input?: string) {
-  const stackArgs = args[0] === "stack" && args[1] === "init" ? [] : ["--stack", STACK];
-  const r = spawnSync("pulumi", [...args, ...stackArgs, "--non-interactive"], {
-    cwd: PROGRAM,
-    env,
-    input,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 const lc = (...args: string[]) => {
   const r = run("bash", ["scripts/local-cluster.sh", ...args]);
   if (r.code !== 0) throw new Error(show(r));
@@ -84,44 +76,8 @@ beforeAll(async () => {
   for (const c of kc.clusters) c.cluster.server = `https://127.0.0.1:${relayPort}`;
   const relayed = path.join(toolDir, "relayed-kubeconfig.yaml");
   fs.writeFileSync(relayed, stringify(kc), { mode: 0o600 });
-  fs.symlinkSync(
-    path.join(ROOT, "test/doubles/aks-engine-azurestack"),
-    path.join(toolDir, "aks-engine-azurestack"),
-  );
-  fs.symlinkSync(path.join(ROOT, ".toolchain/bin/kubectl"), path.join(toolDir, "kubectl"));
-  helper = await startLoopbackHelper(toolDir, {
-    ASHK8S_DOUBLE_KUBECONFIG: relayed,
-    ASHK8S_DOUBLE_HOOK: path.join(ROOT, "test/doubles/kwok-cluster-hook"),
-    ASHK8S_DOUBLE_STATE: path.join(toolDir, "double-cluster.json"),
-  });
-  const config = stampConfig("seattle", { azureStack: { location: "local" } }, SP_SECRET);
-  const apiModel = buildApiModel(config, {
-    sshPublicKey: "ssh-ed25519 AAAAC3Nza test",
-    servicePrincipalSecret: SP_SECRET,
-  });
-  const spec = {
-    location: "local",
-    dnsPrefix: config.cluster.dnsPrefix,
-    masterCount: 3,
-    kubernetesVersion: "1.34.4",
-    networkPlugin: "kubenet",
-    pools: [{ name: "linuxpool", count: 3, vmSize: "Standard_DS3_v2" }],
-  };
-  const init = pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
-  if (init.code !== 0) throw new Error(`stack init: ${show(init)}`);
-  const set = (key: string, value: string, secret = false) => {
-    const r = pulumi(["config", "set", ...(secret ? ["--secret"] : []), `it:${key}`], value);
-    if (r.code !== 0) throw new Error(`config set ${key}: ${show(r)}`);
-  };
-  set("port", String(helper.port));
-  set("user", helper.user);
-  set("hostKey", helper.hostKey);
-  set("marker", helper.bootstrapMarker);
-  set("spec", JSON.stringify(spec));
-  set("helperKey", helper.privateKey, true);
-  set("apiModel", JSON.stringify(apiModel), true);
-  set("spSecret", SP_SECRET, true);
-  set("spCertificate", TEST_CERTIFICATE_BUNDLE, true);
+  helper = await startClusterHelper(toolDir, relayed);
+  initClusterStack(pulumi, STACK, helper, SP_SECRET);
 });
 
 function kubeServer(): string {
@@ -138,7 +94,7 @@ afterAll(async () => {
   if (helper && !helperStopped) await helper.stop();
   fs.rmSync(backend, { recursive: true, force: true });
   fs.rmSync(toolDir, { recursive: true, force: true });
-  fs.rmSync(path.join(PROGRAM, `Pulumi.${STACK}.yaml`), { force: true });
+  fs.rmSync(path.join(CLUSTER_PROGRAM, `Pulumi.${STACK}.yaml`), { force: true });
 });
 
 test("up deploys through the helper; its kubeconfig in state reaches the API through the relay", () => {

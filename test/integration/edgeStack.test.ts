@@ -6,8 +6,10 @@
  * fixture (fixtures/metallb-crds.yaml, written from MetalLB v0.16.1's API types), and the parts
  * that need the internet or Azure are off (edge.gateway false: the NGF chart; no trafficManager and
  * monitoring none: the global stack). Checked: up deploys the ratings app and the IPAddressPool and
- * L2Advertisement, a clean preview follows, every object is in the app's or MetalLB's namespace,
- * the kubeconfig's key is nowhere in plaintext, and destroy keeps the app namespace as on a stamp.
+ * L2Advertisement, the app's pull secret (`app.imagePullSecret`, secret config) is referenced by
+ * every app pod, a clean preview follows, every object is in the app's or MetalLB's namespace, the
+ * kubeconfig's key and the registry password are nowhere in plaintext, and destroy keeps the app
+ * namespace as on a stamp.
  */
 import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -42,6 +44,14 @@ const env = {
 const configFile = path.join(ROOT, `Pulumi.${STACK}.yaml`);
 const kubeconfigText = fs.readFileSync(KUBECONFIG, "utf8");
 const clientKey = /client-key-data:\s*(\S+)/.exec(kubeconfigText)?.[1];
+const REGISTRY_PASSWORD = "edge-pull-pw-never-in-plaintext-41c9";
+const DOCKER_CONFIG = JSON.stringify({
+  auths: {
+    "registry.example.test": {
+      auth: Buffer.from(`robot:${REGISTRY_PASSWORD}`).toString("base64"),
+    },
+  },
+});
 
 function pulumi(args: string[], input?: string): Result {
   const r = spawnSync("pulumi", [...args, "--stack", STACK, "--non-interactive"], {
@@ -106,6 +116,17 @@ describe("1. the kubeconfig as a secret config value", () => {
     expect(file).toMatch(/edgeKubeconfig:\n\s+secure: \S+/);
     expect(file.includes(clientKey!)).toBe(false);
   });
+
+  test("the app's pull secret is set the same way (--path, stdin) and stored encrypted", () => {
+    const set = pulumi(
+      ["config", "set", "--secret", "--path", "app.imagePullSecret"],
+      DOCKER_CONFIG,
+    );
+    expect(ok(set)).toEqual({ code: 0, output: "" });
+    const file = fs.readFileSync(configFile, "utf8");
+    expect(file).toContain("imagePullSecret:");
+    expect(file.includes(REGISTRY_PASSWORD)).toBe(false);
+  });
 });
 
 describe("2. up", () => {
@@ -144,6 +165,20 @@ describe("2. up", () => {
       );
       return ready.length >= 4; // 2 api + 1 web + 1 mongodb
     });
+  });
+
+  test("every app pod references the pull Secret, which holds exactly the configured JSON", () => {
+    const secret = kubectlJson<Any>(["-n", APP_NS, "get", "secret", "image-pull-secret"]);
+    expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(Buffer.from(secret.data[".dockerconfigjson"], "base64").toString()).toBe(DOCKER_CONFIG);
+    const pods = kubectlJson<Any>(["-n", APP_NS, "get", "pods"]).items as Any[];
+    expect(pods.length).toBeGreaterThanOrEqual(4);
+    for (const p of pods) {
+      expect({ pod: p.metadata.name, refs: p.spec.imagePullSecrets }).toEqual({
+        pod: p.metadata.name,
+        refs: [{ name: "image-pull-secret" }],
+      });
+    }
   });
 
   test("a second preview shows no changes", () => {
@@ -186,11 +221,14 @@ describe("3. state", () => {
     ]);
   });
 
-  test("the kubeconfig's private key is nowhere in plaintext in the state", () => {
+  test("the kubeconfig's private key and the registry password are nowhere in plaintext in the state", () => {
     const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
     expect(provider.inputs.kubeconfig).toHaveProperty("ciphertext");
     expect(exported.includes(clientKey!)).toBe(false);
     expect(exported.includes(Buffer.from(clientKey!, "base64").toString())).toBe(false);
+    expect(exported).toContain("image-pull-secret");
+    expect(exported.includes(REGISTRY_PASSWORD)).toBe(false);
+    expect(exported.includes(DOCKER_CONFIG)).toBe(false);
   });
 });
 

@@ -13,15 +13,20 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildApiModel } from "../../lib/apiModel";
 import {
   aksEngineProvider,
   ClusterResourceInputs,
   ClusterResourceOutputs,
 } from "../../providers/aksEngineProvider";
-import { ROOT, TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
+import { ROOT } from "../stackFiles";
 import { stampConfig } from "../stampConfigs";
-import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";
+import {
+  captureStderr,
+  doubleArgvLog,
+  exampleClusterInputs,
+  LoopbackHelper,
+  startLoopbackHelper,
+} from "./loopbackHelper";
 
 const SECRET = "Sp-Secret-5e6f7a8b9c0d";
 const config = stampConfig("seattle", {}, SECRET);
@@ -29,8 +34,8 @@ let helper: LoopbackHelper;
 let stateDir: string;
 let inputs: ClusterResourceInputs;
 let state: ClusterResourceOutputs;
-let stderr: string[] = [];
-const realWrite = process.stderr.write.bind(process.stderr);
+/** What the provider streamed to stderr during the current test. */
+const stderr = captureStderr();
 
 beforeAll(async () => {
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "double-cluster-"));
@@ -38,55 +43,16 @@ beforeAll(async () => {
     ASHK8S_DOUBLE_STATE: path.join(stateDir, "cluster.json"),
     ASHK8S_DOUBLE_SLEEP: "6",
   });
-  const apiModel = buildApiModel(config, {
-    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests test",
-    servicePrincipalSecret: SECRET,
-  });
-  inputs = {
-    helper: { host: helper.host, port: helper.port, user: helper.user, hostKey: helper.hostKey },
-    helperPrivateKey: helper.privateKey,
-    context: {
-      cli: "aks-engine-azurestack",
-      bootstrapMarker: helper.bootstrapMarker,
-      location: "seattle",
-      resourceGroup: "rg-seattle-k8s",
-      identitySystem: "azure_ad",
-      subscriptionId: config.azureStack.subscriptionId,
-      clientId: config.azureStack.clientId,
-      apiServerFqdn: "sea-ratings.seattle.cloudapp.azurestack.contoso.com",
-    },
-    spec: {
-      location: "seattle",
-      dnsPrefix: "sea-ratings",
-      masterCount: 3,
-      kubernetesVersion: "1.34.4",
-      networkPlugin: "kubenet",
-      pools: [{ name: "linuxpool", count: 3, vmSize: "Standard_DS3_v2" }],
-    },
-    apiModel: JSON.stringify(apiModel),
-    servicePrincipalSecret: SECRET,
-    servicePrincipalCertificate: TEST_CERTIFICATE_BUNDLE,
-  };
+  inputs = exampleClusterInputs(helper, config, SECRET);
   state = (await aksEngineProvider.create!(inputs)).outs as ClusterResourceOutputs;
 });
 afterAll(async () => {
   await helper?.stop();
   fs.rmSync(stateDir, { recursive: true, force: true });
 });
-beforeEach(() => {
-  stderr = [];
-  process.stderr.write = ((chunk: string) => {
-    stderr.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-});
-afterEach(() => {
-  process.stderr.write = realWrite;
-});
 
 const opsDir = () => path.join(helper.home, "ashk8s/.ashk8s-ops");
-const argvLog = () =>
-  fs.readFileSync(path.join(helper.home, "double-argv.log"), "utf8").trim().split("\n");
+const argvLog = () => doubleArgvLog(helper);
 const scaled = (count: number): ClusterResourceInputs => ({
   ...inputs,
   spec: { ...inputs.spec, pools: [{ ...inputs.spec.pools[0], count }] },

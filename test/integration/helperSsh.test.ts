@@ -11,15 +11,20 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildApiModel } from "../../lib/apiModel";
 import {
   aksEngineProvider,
   ClusterResourceInputs,
   ClusterResourceOutputs,
 } from "../../providers/aksEngineProvider";
-import { ROOT, TEST_CERTIFICATE_BUNDLE } from "../stackFiles";
+import { ROOT } from "../stackFiles";
 import { stampConfig } from "../stampConfigs";
-import { LoopbackHelper, startLoopbackHelper } from "./loopbackHelper";
+import {
+  captureStderr,
+  doubleArgvLog,
+  exampleClusterInputs,
+  LoopbackHelper,
+  startLoopbackHelper,
+} from "./loopbackHelper";
 
 const SECRET = "Sp-Secret-9f8e7d6c5b4a";
 const ROTATED = "Sp-Rotated-1a2b3c4d5e6f";
@@ -30,8 +35,8 @@ let helper: LoopbackHelper;
 /** The double's fake cluster: outside the helper's home, as a real cluster outlives its helper. */
 let doubleState: string;
 let inputs: ClusterResourceInputs;
-let stderr: string[] = [];
-const realWrite = process.stderr.write.bind(process.stderr);
+/** What the provider streamed to stderr during the current test. */
+const stderr = captureStderr();
 
 beforeAll(async () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "double-cluster-"));
@@ -39,53 +44,14 @@ beforeAll(async () => {
   helper = await startLoopbackHelper(path.join(ROOT, "test/doubles"), {
     ASHK8S_DOUBLE_STATE: doubleState,
   });
-  const apiModel = buildApiModel(config, {
-    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests test",
-    servicePrincipalSecret: SECRET,
-  });
-  inputs = {
-    helper: { host: helper.host, port: helper.port, user: helper.user, hostKey: helper.hostKey },
-    helperPrivateKey: helper.privateKey,
-    context: {
-      cli: "aks-engine-azurestack",
-      bootstrapMarker: helper.bootstrapMarker,
-      location: "seattle",
-      resourceGroup: "rg-seattle-k8s",
-      identitySystem: "azure_ad",
-      subscriptionId: config.azureStack.subscriptionId,
-      clientId: config.azureStack.clientId,
-      apiServerFqdn: "sea-ratings.seattle.cloudapp.azurestack.contoso.com",
-    },
-    spec: {
-      location: "seattle",
-      dnsPrefix: "sea-ratings",
-      masterCount: 3,
-      kubernetesVersion: "1.34.4",
-      networkPlugin: "kubenet",
-      pools: [{ name: "linuxpool", count: 3, vmSize: "Standard_DS3_v2" }],
-    },
-    apiModel: JSON.stringify(apiModel),
-    servicePrincipalSecret: SECRET,
-    servicePrincipalCertificate: TEST_CERTIFICATE_BUNDLE,
-  };
+  inputs = exampleClusterInputs(helper, config, SECRET);
 });
 afterAll(async () => {
   await helper?.stop();
   fs.rmSync(path.dirname(doubleState), { recursive: true, force: true });
 });
-beforeEach(() => {
-  stderr = [];
-  process.stderr.write = ((chunk: string) => {
-    stderr.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-});
-afterEach(() => {
-  process.stderr.write = realWrite;
-});
 
-const argvLog = () =>
-  fs.readFileSync(path.join(helper.home, "double-argv.log"), "utf8").trim().split("\n");
+const argvLog = () => doubleArgvLog(helper);
 
 /** Runs `work` while sampling every process's argv; returns what it saw. */
 async function watchingArgv<T>(
