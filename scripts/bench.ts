@@ -210,6 +210,7 @@ function controlPlaneRunning(): boolean {
 /** The anchor of (c): an empty JavaScript program importing the floor's SDKs, as a Pulumi project. */
 function anchorProject(): string {
   const dir = path.join(ROOT, ".cache", "bench-anchor");
+  fs.rmSync(dir, { recursive: true, force: true }); // a stack file of an earlier run has its salt
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-anchor\nruntime: nodejs\n");
   fs.writeFileSync(

@@ -1,5 +1,5 @@
-// The program runs as JavaScript compiled once into bin/ (git-ignored), not through a TypeScript
-// transpiler on every preview. This file builds it and checks it:
+// The program and the policy pack run as JavaScript compiled once into bin/ (git-ignored), not
+// through a TypeScript transpiler (for the pack: ts-node with type-checking) on every preview. This file builds it and checks it:
 //
 //   node scripts/program-build.js          compile into bin/ when bin/ is missing or stale (else nothing)
 //   require("./program-build").check()     throw unless bin/ was compiled from the sources as they are
@@ -15,7 +15,7 @@ const ROOT = path.resolve(__dirname, "..");
 const OUT = "bin";
 const STAMP = ".sources-sha256";
 /** What tsconfig.build.json compiles (keep in step with its include), plus the tsconfigs. */
-const DIRS = ["config", "components", "lib", "providers", "stacks"];
+const DIRS = ["config", "components", "lib", "providers", "stacks", "policy"];
 const FILES = ["index.ts", "tsconfig.json", "tsconfig.build.json"];
 
 function sources(root) {
