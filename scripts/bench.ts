@@ -24,6 +24,8 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..");
 const REGISTER = path.join(ROOT, "scripts", "ts-register.js");
 const RUNS = 3;
+/** bench/results.md from this line on is kept as it is by a new run. */
+const HISTORY = "<!-- kept by npm run bench: earlier runs and profiles -->";
 /** What the floor and the anchor import: every SDK the program can use. */
 const FLOOR_MODULES = [
   "@pulumi/pulumi",
@@ -369,6 +371,9 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${text}\n`);
   const file = path.join(ROOT, "bench", "results.md");
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Everything from the history marker on is written by hand (earlier runs, profiles) and kept.
+  const old = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const at = old.indexOf(HISTORY);
   fs.writeFileSync(
     file,
     [
@@ -381,6 +386,7 @@ async function main(): Promise<void> {
       "",
       markdown,
       "",
+      ...(at >= 0 ? [old.slice(at)] : []),
     ].join("\n"),
   );
   process.stdout.write(`written to ${path.relative(ROOT, file)}\n`);
