@@ -14,23 +14,23 @@
  * - `scripts/`, `policy/`, `toolchain/`, `test/`: tooling, the policy pack, the offline build, tests.
  */
 import { loadConfig } from "./stacks/loadConfig";
-import { edgeStack } from "./stacks/edge";
-import { globalStack } from "./stacks/global";
-import { localStack } from "./stacks/local";
-import { stampStack } from "./stacks/stamp";
 
-/** The stack's outputs; a promise, because the pre-flight checks read the stamp before anything is registered. */
+/**
+ * The stack's outputs; a promise, because the pre-flight checks read the stamp before anything is
+ * registered. Each kind's module is loaded only for that kind, so a stack loads only the SDK
+ * modules it uses (the local kind neither azure-native nor azurestack; bench/results.md).
+ */
 async function main(): Promise<Record<string, unknown>> {
   const { config } = loadConfig();
   switch (config.kind) {
     case "local":
-      return localStack(config);
+      return (await import("./stacks/local")).localStack(config);
     case "stamp":
-      return stampStack(config);
+      return (await import("./stacks/stamp")).stampStack(config);
     case "edge":
-      return edgeStack(config);
+      return (await import("./stacks/edge")).edgeStack(config);
     case "global":
-      return globalStack(config);
+      return (await import("./stacks/global")).globalStack(config);
   }
 }
 

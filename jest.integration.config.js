@@ -6,6 +6,8 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
+  // The suite runs the program as Pulumi does, from bin/: build it when stale (also when jest is run directly).
+  globalSetup: "<rootDir>/scripts/program-build.js",
   testTimeout: 15 * 60 * 1000,
   maxWorkers: 1,
 };

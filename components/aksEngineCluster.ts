@@ -1,5 +1,5 @@
 import * as azurestack from "@pulumi/azurestack";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { ClusterConfig, Secret, StampConfig } from "../config";

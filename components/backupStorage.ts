@@ -1,4 +1,4 @@
-import * as azure from "@pulumi/azure-native";
+import * as azure from "./sdk/azureNative";
 import * as pulumi from "@pulumi/pulumi";
 import type { GlobalBackupConfig } from "../config/backup";
 import { backupContainerName, uploadSasSpec } from "../lib/backup";

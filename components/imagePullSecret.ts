@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Secret } from "../config";
 import { DOCKER_CONFIG_JSON, PULL_SECRET_NAME } from "../lib/pullSecrets";

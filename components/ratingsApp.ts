@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../config";
 import { GeneratedPassword } from "../providers/generatedPassword";

@@ -3,7 +3,7 @@
  * drain, e.g. kured's, may evict), NetworkPolicies and the HTTPRoute on the Gateway. Split from
  * components/ratingsApp.ts, which calls them with its `Scope`.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./sdk/kubernetes";
 import * as r from "../lib/ratings";
 import type { RatingsAppArgs, Scope } from "./ratingsApp";
 

@@ -6,8 +6,13 @@
  *      floor of only importing the SDKs: wall time and peak RSS of a fresh child process each,
  *      median of 3;
  *  (b) the unit suite (`jest --ci`) once;
- *  (c) a real-engine `pulumi preview` of a fresh local-kind stack, when the local control plane runs;
- *  (d) `npm run fleet -- preview` over 1 vs 4 fresh local-kind stacks (concurrency 2).
+ *  (c) a real-engine `pulumi preview` of a fresh local-kind stack, when the local control plane runs,
+ *      against the anchor: the preview of an empty JavaScript program that imports the same SDKs
+ *      as the floor (.cache/bench-anchor/, same CLI and backend), alternating;
+ *  (d) `npm run fleet -- preview` over 1, 4 and 16 fresh local-kind stacks (concurrency 2).
+ *
+ * `--no-unit` leaves (b) out (on a shared machine the unit suite is run by itself), `--no-engine`
+ * (c) and (d).
  *
  * A child measurement is this script run with `--child eval|floor`.
  */
@@ -19,6 +24,16 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..");
 const REGISTER = path.join(ROOT, "scripts", "ts-register.js");
 const RUNS = 3;
+/** bench/results.md from this line on is kept as it is by a new run. */
+const HISTORY = "<!-- kept by npm run bench: earlier runs and profiles -->";
+/** What the floor and the anchor import: every SDK the program can use. */
+const FLOOR_MODULES = [
+  "@pulumi/pulumi",
+  "@pulumi/azure-native",
+  "@pulumi/kubernetes",
+  "@pulumi/azurestack",
+  "@pulumi/tls",
+];
 
 interface ChildReport {
   /** Wall time inside the child from before the first require to the settled program, ms. */
@@ -28,22 +43,34 @@ interface ChildReport {
   resources: number;
 }
 
+/** Only `Date` is frozen (as test/support/fixedDate.ts does under jest); timers stay real. */
+function freezeDate({ now }: { now: Date }): void {
+  const fixed = now.getTime();
+  const Real = Date;
+  class Fixed extends Real {
+    constructor(...args: unknown[]) {
+      if (args.length) super(...(args as [string]));
+      else super(fixed);
+    }
+    static now(): number {
+      return fixed;
+    }
+  }
+  globalThis.Date = Fixed as DateConstructor;
+}
+
 /** Child mode: import the SDKs only, or evaluate the seattle program under mocks. */
 async function child(mode: string): Promise<void> {
   const started = performance.now();
   let resources = 0;
   if (mode === "floor") {
-    for (const m of [
-      "@pulumi/pulumi",
-      "@pulumi/azure-native",
-      "@pulumi/kubernetes",
-      "@pulumi/azurestack",
-      "@pulumi/tls",
-    ]) {
+    for (const m of FLOOR_MODULES) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(m);
     }
   } else {
+    // test/mocks.ts freezes Date through jest's fake timers; outside jest, freeze it directly.
+    (globalThis as { jest?: unknown }).jest = { useFakeTimers: freezeDate };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { installMocks } = require("../test/mocks") as typeof import("../test/mocks");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,7 +78,11 @@ async function child(mode: string): Promise<void> {
     const { stampMockInvokes, stampMockOutputs } =
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require("../test/stampMocks") as typeof import("../test/stampMocks");
+    const { withTestPins } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("../test/support/testPins") as typeof import("../test/support/testPins");
     const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
+    withTestPins(config, process.cwd()); // stand-in download pins, as the graph and program tests use
     const recorded = installMocks({
       config,
       secretKeys,
@@ -59,8 +90,10 @@ async function child(mode: string): Promise<void> {
       outputs: stampMockOutputs("seattle"),
       invokes: stampMockInvokes("seattle"),
     });
+    // The program as Pulumi runs it: package.json's main (the compiled program behind its
+    // staleness check, or index.ts through the transpiler when main is TypeScript).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    await require("../index");
+    await require(path.join(process.cwd(), programMain()));
     // Settled: no new registration for 150 ms (the mocks resolve everything in-process).
     let seen = -1;
     while (seen !== recorded.length) {
@@ -93,15 +126,46 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
   return { ms: performance.now() - t, code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+function programMain(root = process.cwd()): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+    main: string;
+  };
+  return pkg.main;
+}
+
+/**
+ * The children run as JavaScript, so that no transpiling of this script or of the test helpers it
+ * loads (mocks, stack files) counts against the program: the project is transpiled once into
+ * .cache/bench-js (scripts/program-build.js), with the stack files linked in for test/stackFiles.ts.
+ * Only when package.json's main is TypeScript does the eval child get the transpiler, for the
+ * program, as Pulumi's ts-node did.
+ */
+function childScript(): string {
+  const out = path.join(ROOT, ".cache", "bench-js");
+  fs.rmSync(out, { recursive: true, force: true });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { transpileProject } = require("./program-build") as {
+    transpileProject: (root: string, tsconfig: string, outDir: string) => number;
+  };
+  transpileProject(ROOT, "tsconfig.json", out);
+  for (const f of fs.readdirSync(ROOT).filter((n) => /^Pulumi\..*\.yaml$/.test(n))) {
+    fs.symlinkSync(path.join(ROOT, f), path.join(out, f));
+  }
+  return path.join(out, "scripts", "bench.js");
+}
+
 /** Floor and program runs alternate, so a burst of load from elsewhere hits both alike. */
 function measureChildren(modes: string[]): Row[] {
+  const script = childScript();
+  const tsMain = programMain(ROOT).endsWith(".ts");
   const walls: Record<string, number[]> = {};
   const inner: Record<string, number[]> = {};
   const rss: Record<string, number[]> = {};
   const resources: Record<string, number> = {};
   for (let i = 0; i < RUNS; i++) {
     for (const mode of modes) {
-      const r = timed(process.execPath, ["-r", REGISTER, __filename, "--child", mode]);
+      const register = tsMain && mode === "eval" ? ["-r", REGISTER] : [];
+      const r = timed(process.execPath, [...register, script, "--child", mode]);
       const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH "));
       if (r.code !== 0 || !line) {
         throw new Error(`bench child ${mode} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
@@ -113,6 +177,10 @@ function measureChildren(modes: string[]): Row[] {
       resources[mode] = rep.resources;
     }
   }
+  const ratio = (mode: string, of: Record<string, number[]>) =>
+    mode !== "floor" && of.floor
+      ? ` (${(median(of[mode]) / median(of.floor)).toFixed(2)}x the floor)`
+      : "";
   return modes.map((mode) => ({
     what:
       mode === "floor"
@@ -120,8 +188,9 @@ function measureChildren(modes: string[]): Row[] {
         : "(a) seattle stamp program under mocks",
     wallMs: median(walls[mode]),
     detail:
-      `median of ${RUNS} processes (alternating with the other (a) row); in-process ` +
-      `${Math.round(median(inner[mode]))} ms; peak RSS ${Math.round(median(rss[mode]))} MB` +
+      `median of ${RUNS} processes (alternating with the other (a) row)${ratio(mode, walls)}; ` +
+      `in-process ${Math.round(median(inner[mode]))} ms${ratio(mode, inner)}; ` +
+      `peak RSS ${Math.round(median(rss[mode]))} MB${ratio(mode, rss)}` +
       (resources[mode] ? `; ${resources[mode]} resources registered` : ""),
   }));
 }
@@ -141,6 +210,23 @@ function controlPlaneRunning(): boolean {
   return spawnSync("bash", ["scripts/local-cluster.sh", "status"], { cwd: ROOT }).status === 0;
 }
 
+/** The anchor of (c): an empty JavaScript program importing the floor's SDKs, as a Pulumi project. */
+function anchorProject(): string {
+  const dir = path.join(ROOT, ".cache", "bench-anchor");
+  fs.rmSync(dir, { recursive: true, force: true }); // a stack file of an earlier run has its salt
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-anchor\nruntime: nodejs\n");
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "bench-anchor", private: true, main: "index.js" }) + "\n",
+  );
+  fs.writeFileSync(
+    path.join(dir, "index.js"),
+    FLOOR_MODULES.map((m) => `require(${JSON.stringify(m)});`).join("\n") + "\n",
+  );
+  return dir;
+}
+
 async function realEngine(): Promise<Row[]> {
   if (!controlPlaneRunning()) {
     return [
@@ -154,7 +240,7 @@ async function realEngine(): Promise<Row[]> {
   const { LocalStack } = await import("../test/integration/harness");
   const rows: Row[] = [];
   const first = new LocalStack("it-bench-1");
-  const others = [2, 3, 4].map((n) => {
+  const others = Array.from({ length: 15 }, (_, i) => i + 2).map((n) => {
     const s = new LocalStack(`it-bench-${n}`);
     // One backend for the whole fleet, as the runner expects.
     s.env = () => first.env();
@@ -165,8 +251,26 @@ async function realEngine(): Promise<Row[]> {
     for (const s of all) s.init();
     const warm = first.pulumi("preview"); // plugin and program cache warm-up, not measured
     if (warm.code !== 0) throw new Error(`warm-up preview failed:\n${warm.stderr}`);
+    const anchorDir = anchorProject();
+    const inAnchor = (args: string[]) => {
+      const t = performance.now();
+      const r = spawnSync("pulumi", [...args, "--non-interactive"], {
+        cwd: anchorDir,
+        env: first.env(),
+        encoding: "utf8",
+      });
+      return { ms: performance.now() - t, code: r.status ?? -1, stderr: r.stderr };
+    };
+    const init = inAnchor(["stack", "init", "anchor", "--secrets-provider", "passphrase"]);
+    if (init.code !== 0) throw new Error(`anchor stack init failed:\n${init.stderr}`);
+    if (inAnchor(["preview", "--stack", "anchor"]).code !== 0)
+      throw new Error("anchor warm-up failed");
     const previews: number[] = [];
+    const anchors: number[] = [];
     for (let i = 0; i < RUNS; i++) {
+      const a = inAnchor(["preview", "--stack", "anchor"]);
+      if (a.code !== 0) throw new Error(`anchor preview failed:\n${a.stderr}`);
+      anchors.push(a.ms);
       const r = timed(
         "pulumi",
         ["preview", "--stack", first.stack, "--non-interactive"],
@@ -176,11 +280,19 @@ async function realEngine(): Promise<Row[]> {
       previews.push(r.ms);
     }
     rows.push({
+      what: "(c) anchor: pulumi preview, empty JS program importing the floor's SDKs",
+      wallMs: median(anchors),
+      detail: `median of ${RUNS}, after one warm-up, alternating with the next row; CLI, file backend`,
+    });
+    rows.push({
       what: "(c) pulumi preview, fresh local-kind stack",
       wallMs: median(previews),
-      detail: `median of ${RUNS}, after one warm-up; CLI, file backend`,
+      detail:
+        `median of ${RUNS}, after one warm-up; CLI, file backend; ` +
+        `${(median(previews) / median(anchors)).toFixed(2)}x the anchor`,
     });
-    for (const n of [1, 4]) {
+    let one = 0;
+    for (const n of [1, 4, 16]) {
       const stacks = all.slice(0, n).map((s) => s.stack);
       const r = timed(
         "npm",
@@ -197,10 +309,19 @@ async function realEngine(): Promise<Row[]> {
         ],
         first.env(),
       );
+      if (n === 1) one = r.ms;
+      if (r.code !== 0) {
+        // Kept for reading: which stack failed and why (the row only says the exit code).
+        const log = path.join(ROOT, ".cache", `bench-fleet-${n}.log`);
+        fs.writeFileSync(log, `${r.stdout}\n${r.stderr}`);
+        process.stderr.write(`fleet preview of ${n} stacks failed; output in ${log}\n`);
+      }
       rows.push({
         what: `(d) fleet preview, ${n} local stack${n > 1 ? "s" : ""}`,
         wallMs: r.ms,
-        detail: `exit ${r.code}; concurrency 2; with the policy pack; Automation API, one run`,
+        detail:
+          `exit ${r.code}; concurrency 2; with the policy pack; Automation API, one run` +
+          (n > 1 ? `; ${(r.ms / one).toFixed(2)}x one stack` : ""),
       });
     }
   } finally {
@@ -244,12 +365,15 @@ async function main(): Promise<void> {
     );
   };
   for (const r of measureChildren(["floor", "eval"])) step(r);
-  step(unitSuite());
-  for (const r of await realEngine()) step(r);
+  if (!process.argv.includes("--no-unit")) step(unitSuite());
+  if (!process.argv.includes("--no-engine")) for (const r of await realEngine()) step(r);
   const { text, markdown } = table(rows);
   process.stdout.write(`\n${text}\n`);
   const file = path.join(ROOT, "bench", "results.md");
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Everything from the history marker on is written by hand (earlier runs, profiles) and kept.
+  const old = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const at = old.indexOf(HISTORY);
   fs.writeFileSync(
     file,
     [
@@ -262,6 +386,7 @@ async function main(): Promise<void> {
       "",
       markdown,
       "",
+      ...(at >= 0 ? [old.slice(at)] : []),
     ].join("\n"),
   );
   process.stdout.write(`written to ${path.relative(ROOT, file)}\n`);

@@ -25,3 +25,5 @@ case "$node_version" in
   v22.*) ;;
   *) echo "[deps] expected Node 22 from node_modules/.bin, got $node_version" >&2; exit 1 ;;
 esac
+# The program runs as JavaScript compiled into bin/ (scripts/program-build.js); nothing when fresh.
+node scripts/program-build.js

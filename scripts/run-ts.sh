@@ -25,4 +25,6 @@ if $needs_pulumi; then
   command -v pulumi >/dev/null ||
     missing "no Pulumi CLI: it is built into .toolchain/bin by \`npm run toolchain\` (or \`npm test\`); run that first."
 fi
+# Scripts that run the program through Pulumi (fleet, kubeconfig, bench) need bin/ up to date.
+node "$ASHK8S_ROOT/scripts/program-build.js"
 exec node -r "$ASHK8S_ROOT/scripts/ts-register.js" "$script" "$@"

@@ -1,6 +1,6 @@
-import * as azure from "@pulumi/azure-native";
+import * as azure from "@pulumi/azure-native/provider";
 import { pinInCluster } from "./downloads";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Certificates } from "../components/certificates";
 import { Ingress } from "../components/ingress";

@@ -1,4 +1,4 @@
-import * as azure from "@pulumi/azure-native";
+import * as azure from "../components/sdk/azureNative";
 import * as pulumi from "@pulumi/pulumi";
 import { AppDns } from "../components/appDns";
 import { BackupStorage } from "../components/backupStorage";

@@ -1,5 +1,5 @@
 import * as azurestack from "@pulumi/azurestack";
-import * as azure from "@pulumi/azure-native";
+import * as azure from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { AksEngineCluster } from "../components/aksEngineCluster";
 import { Certificates } from "../components/certificates";
