@@ -68,6 +68,18 @@ test("a stamp: viewer reads all but Secrets; deployer changes the app; the rest 
       : permits("deployer", settings, { ...o, verb: "create" }) &&
         permits("deployer", settings, { ...o, verb: "patch" });
   expect(app.filter((o) => !canChange(o)).map((o) => `${o.type} ${o.name}`)).toEqual([]);
+  // Secrets the deployer cannot read (a stamp's `up --refresh` as deployer would fail on them, so
+  // stamp deploys run without refresh): exactly those outside the app and access namespaces.
+  const hidden = objects
+    .filter((o) => o.type === "kubernetes:core/v1:Secret")
+    .filter((o) => !permits("deployer", settings, { ...o, verb: "get" }));
+  expect(hidden.length).toBeGreaterThan(0);
+  expect(hidden.filter((o) => o.namespace === "ratings")).toEqual([]);
+  expect([...new Set(hidden.map((o) => o.namespace))].sort()).toEqual([
+    "cert-manager",
+    "monitoring",
+    "nginx-gateway",
+  ]);
   // What only an admin run can change, by component.
   const adminOnly = [
     ...new Set(objects.filter((o) => !canChange(o)).map((o) => componentOf(o.urn))),
