@@ -6,6 +6,8 @@
  * stacks/stampIdentity.ts; tested in test/stampIdentity.test.ts; docs/decisions.md says why.
  */
 
+import { activeIdentity } from "./clusterAccess";
+
 /** Environment variable naming the phase of a stamp run. */
 export const STAMP_PHASE_VAR = "ASHK8S_STAMP_PHASE";
 
@@ -51,7 +53,8 @@ export function clusterPhaseRefusal(stack: string, outputNames: string[]): strin
 /**
  * Whether a kubeconfig's server URL is the stamp's API server: https, host equal to the API
  * server FQDN (case and a trailing dot ignored), port 443 or none, no path. aks-engine writes
- * `https://<fqdn>` into the admin kubeconfig, and the viewer/deployer files copy its server.
+ * `https://<fqdn>` into the admin kubeconfig (as its stand-in in test/doubles does; not checked
+ * against aks-engine's source here), and the viewer/deployer files copy its server.
  */
 export function reachesApiServer(server: string, apiServerFqdn: string): boolean {
   let url: URL;
@@ -69,6 +72,37 @@ export function reachesApiServer(server: string, apiServerFqdn: string): boolean
     url.username === "" &&
     url.password === ""
   );
+}
+
+/**
+ * Whether two kubeconfig server URLs name the same API server: https, same host (case and a
+ * trailing dot ignored), same port (443 when none), no path. Used once the cluster's admin
+ * kubeconfig is in the state, against the run's server.
+ */
+export function sameApiServer(a: string, b: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(b);
+  } catch {
+    return false;
+  }
+  if (url.port !== "" && url.port !== "443") return false;
+  return reachesApiServer(a, url.hostname) && reachesApiServer(b, url.hostname);
+}
+
+/**
+ * Why the run's server is not the one of the cluster's admin kubeconfig from the state, or
+ * undefined when it is (or when that kubeconfig is empty or unreadable: nothing to compare yet).
+ */
+export function clusterServerMismatch(
+  stack: string,
+  adminKubeconfig: string,
+  runServer: string,
+): string | undefined {
+  if (!adminKubeconfig) return undefined;
+  const admin = activeIdentity(adminKubeconfig, `stack ${stack}: the cluster's kubeconfig`);
+  if ("error" in admin || sameApiServer(runServer, admin.server)) return undefined;
+  return `KUBECONFIG reaches ${runServer}, but the cluster's kubeconfig names ${admin.server}; ${identityHint(stack)}`;
 }
 
 /** The hint every identity refusal ends with: which file to point KUBECONFIG at. */

@@ -5,6 +5,7 @@ import { activeIdentity, type ActiveIdentity } from "../lib/clusterAccess";
 import {
   clusterPhaseRefusal,
   identityHint,
+  clusterServerMismatch,
   reachesApiServer,
   STAMP_PHASE_VAR,
   stampPhase,
@@ -68,7 +69,8 @@ export function stampRunIdentity(
 
 /**
  * Once the cluster's admin kubeconfig is known (from state), its server must be the one the run's
- * identity reaches; a difference (an API server moved behind another name) fails the run.
+ * identity reaches; a difference (an API server moved behind another name) fails the run (the
+ * rejected apply is the program's error; the rule is lib/stampIdentity.ts `clusterServerMismatch`).
  */
 export function checkAgainstCluster(
   stack: string,
@@ -76,15 +78,7 @@ export function checkAgainstCluster(
   run: ActiveIdentity,
 ): void {
   adminKubeconfig.apply((text) => {
-    if (!text) return;
-    const admin = activeIdentity(text, `stack ${stack}: the cluster's kubeconfig`);
-    if (
-      !("error" in admin) &&
-      admin.server.replace(/\/+$/, "") !== run.server.replace(/\/+$/, "")
-    ) {
-      throw new pulumi.RunError(
-        `KUBECONFIG reaches ${run.server}, but the cluster's kubeconfig names ${admin.server}; ${identityHint(stack)}`,
-      );
-    }
+    const mismatch = clusterServerMismatch(stack, text, run.server);
+    if (mismatch) throw new pulumi.RunError(mismatch);
   });
 }

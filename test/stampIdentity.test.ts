@@ -5,8 +5,10 @@
  */
 import {
   clusterPhaseRefusal,
+  clusterServerMismatch,
   IN_CLUSTER_OUTPUT,
   reachesApiServer,
+  sameApiServer,
   STAMP_PHASE_VAR,
   stampPhase,
 } from "../lib/stampIdentity";
@@ -61,4 +63,34 @@ test("a cluster-only run is allowed on a new stamp and refused once the in-clust
   expect(refusal).toMatch(/^ASHK8S_STAMP_PHASE=cluster is only for the first run of a new stamp/);
   expect(refusal).toContain("would delete it");
   expect(refusal).toContain("`npm run kubeconfig -- munich --deployer`");
+});
+
+test.each([
+  [`https://${FQDN}`, `https://${FQDN}`, true],
+  [`https://${FQDN}:443`, `https://${FQDN.toUpperCase()}/`, true],
+  [`https://${FQDN}`, `https://other.${FQDN}`, false],
+  [`https://${FQDN}`, `https://${FQDN}:6443`, false],
+  [`https://${FQDN}:6443`, `https://${FQDN}:6443`, false],
+  [`http://${FQDN}`, `https://${FQDN}`, false],
+  [`https://${FQDN}`, "not a url", false],
+])("%s and %s are the same API server: %s", (a, b, same) => {
+  expect(sameApiServer(a, b)).toBe(same);
+});
+
+test("once the admin kubeconfig is in the state, its server must be the run's", () => {
+  const admin = (server: string) =>
+    [
+      "apiVersion: v1",
+      "kind: Config",
+      `clusters: [{name: c, cluster: {server: '${server}'}}]`,
+      "users: [{name: admin, user: {}}]",
+      "contexts: [{name: a, context: {cluster: c, user: admin}}]",
+      "current-context: a",
+    ].join("\n");
+  const run = `https://${FQDN}`;
+  expect(clusterServerMismatch("munich", admin(`https://${FQDN}:443`), run)).toBeUndefined();
+  expect(clusterServerMismatch("munich", "", run)).toBeUndefined();
+  expect(clusterServerMismatch("munich", admin("https://10.0.0.4:443"), run)).toBe(
+    `KUBECONFIG reaches ${run}, but the cluster's kubeconfig names https://10.0.0.4:443; set KUBECONFIG to one kubeconfig file of this stamp's cluster: \`npm run kubeconfig -- munich\` (viewer: preview, drift), \`--deployer\` (up), \`--admin\` (access, namespace and chart changes); the first deploy of a new stamp runs ASHK8S_STAMP_PHASE=cluster first (docs/stamp-runbook.md, "Identities")`,
+  );
 });
