@@ -26,13 +26,35 @@ export interface AksEngineClusterArgs {
   helper: HelperVm;
   /** Protect the cluster's resource group and the cluster resource from deletion. Defaults to false. */
   protect?: boolean;
+  /**
+   * Register the Kubernetes provider of the in-cluster layer (`provider`). False only in the first
+   * run of a new stamp (`ASHK8S_STAMP_PHASE=cluster`, stacks/stampIdentity.ts). Defaults to true.
+   */
+  inCluster?: boolean;
+}
+
+/**
+ * The in-cluster layer's Kubernetes provider: `kubeconfig: ""`, so its identity is the run's
+ * $KUBECONFIG (viewer, deployer or admin) and never an input (docs/decisions.md, "Who the program
+ * runs as"). Same name and parent as the provider stamps had when its input was the admin
+ * kubeconfig, so an existing stamp sees a provider update and no replacement (pulumi-kubernetes
+ * `DiffConfig` replaces only when both kubeconfigs name an active cluster and they differ;
+ * proved on the real engine in test/integration/stampProviderMigration.test.ts).
+ */
+export function inClusterProvider(
+  name: string,
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[] = [],
+): k8s.Provider {
+  return new k8s.Provider(`${name}-k8s`, { kubeconfig: "" }, { parent, dependsOn });
 }
 
 /**
  * An AKS engine Kubernetes cluster on Azure Stack Hub, driven on the helper VM over SSH:
  * first `deploy`, later `scale`/`upgrade` as config changes (see lib/clusterPlan.ts), refreshed
  * from the nodes themselves. Its resource group is a Pulumi resource, so `pulumi destroy` removes
- * the cluster. Exposes the kubeconfig (secret) and a Kubernetes provider for the in-cluster layer.
+ * the cluster. Exposes the admin kubeconfig (secret, for `npm run kubeconfig -- <stamp> --admin`)
+ * and a Kubernetes provider for the in-cluster layer whose identity is the run's $KUBECONFIG.
  * Needs the stamp's `azurestack` provider in `opts.providers`.
  */
 export class AksEngineCluster extends pulumi.ComponentResource {
@@ -48,8 +70,8 @@ export class AksEngineCluster extends pulumi.ComponentResource {
   public readonly kubernetesVersion: pulumi.Output<string>;
   /** The helper's `_output/` (generated apimodel and PKI) as base64 tar.gz (secret). */
   public readonly outputArchive: pulumi.Output<string>;
-  /** Kubernetes provider for the in-cluster components. */
-  public readonly provider: k8s.Provider;
+  /** Kubernetes provider for the in-cluster components (`inClusterProvider`); absent when `inCluster` is false. */
+  public readonly provider: k8s.Provider | undefined;
 
   constructor(name: string, args: AksEngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ash-ha-kubernetes:stamp:AksEngineCluster", name, {}, opts);
@@ -117,7 +139,9 @@ export class AksEngineCluster extends pulumi.ComponentResource {
     this.nodeCounts = deployment.observed.apply((o) => o?.pools ?? {});
     this.masterCount = deployment.observed.apply((o) => o?.masterCount ?? 0);
     this.kubernetesVersion = deployment.observed.apply((o) => o?.kubernetesVersion ?? "");
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, child);
+    // Ordered after the cluster operation (it used to follow from the kubeconfig input).
+    this.provider =
+      args.inCluster === false ? undefined : inClusterProvider(name, this, [deployment]);
     this.registerOutputs({
       kubeconfig: this.kubeconfig,
       apiServerFqdn: this.apiServerFqdn,

@@ -84,6 +84,8 @@ export const VIEWER_READS: Readonly<Record<string, readonly string[]>> = {
     "grpcroutes",
     "referencegrants",
   ],
+  // cert-manager's kinds of the stamps' Certificates component (components/certificates.ts).
+  "cert-manager.io": ["certificaterequests", "certificates", "clusterissuers", "issuers"],
   "gateway.nginx.org": [
     "clientsettingspolicies",
     "nginxgateways",
@@ -96,12 +98,15 @@ export const VIEWER_READS: Readonly<Record<string, readonly string[]>> = {
 /**
  * The namespaced kinds the deployer creates, changes and deletes in the app namespace: exactly
  * what components/ratingsApp.ts deploys (Secret and ConfigMap of MongoDB, Services, the
- * StatefulSet, Deployments, the HPA, budgets, NetworkPolicies, the PVC patch and the HTTPRoute).
+ * StatefulSet, Deployments, the HPA, budgets, NetworkPolicies, the PVC patch and the HTTPRoute)
+ * and components/mongoBackup.ts (its CronJob and Secret).
  */
 export const DEPLOYER_WRITES: Readonly<Record<string, readonly string[]>> = {
   "": ["configmaps", "persistentvolumeclaims", "secrets", "services"],
   apps: ["deployments", "statefulsets"],
   autoscaling: ["horizontalpodautoscalers"],
+  // The MongoDB backup's CronJob (components/mongoBackup.ts), in the app namespace.
+  batch: ["cronjobs"],
   policy: ["poddisruptionbudgets"],
   "networking.k8s.io": ["networkpolicies"],
   "gateway.networking.k8s.io": ["httproutes"],

@@ -24,6 +24,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { CommandError, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import {
@@ -55,6 +56,10 @@ import { BackendChoice, chooseBackend } from "./lib/backend";
 import { backendFacts } from "./lib/backendFacts";
 import { deployableStacks, kindOf, projectName } from "./stacks";
 import { expiringSecrets, SECRET_EXPIRY_KEYS } from "../lib/preflight";
+import { STAMP_PHASE_VAR } from "../lib/stampIdentity";
+import { credentialFromState } from "./lib/credentials";
+import { stampRunEnv, stampRuns, stampStateOf } from "./lib/fleetIdentity";
+import { writePrivateFile } from "./kubeconfig";
 
 const ROOT = path.resolve(__dirname, "..");
 const SUMMARY = path.join(ROOT, "out", "fleet-summary.md");
@@ -112,6 +117,8 @@ async function runOne(
   kind = "unknown",
   /** drift only: refs left out of the refresh (the viewer's Secrets). */
   exclude: string[] = [],
+  /** Variables for this run only (a stamp's KUBECONFIG and ASHK8S_STAMP_PHASE). */
+  runEnv: Record<string, string> = {},
 ): Promise<FleetRow> {
   const started = Date.now();
   const out = linePrefixer(`[${stackName.padEnd(width)}] `, (l) => process.stdout.write(`${l}\n`));
@@ -140,7 +147,7 @@ async function runOne(
   try {
     const stack = await LocalWorkspace.selectStack(
       { stackName, workDir: ROOT },
-      { envVars: backend.envVars },
+      { envVars: { ...backend.envVars, ...runEnv } },
     );
     if (op === "preview") {
       const r = await stack.preview({ ...common, policyPacks });
@@ -154,7 +161,7 @@ async function runOne(
     }
     findings = [
       ...(await expiryFindings(stack, kind)),
-      ...(await foreignEditFindingsOf(stack, exclude.length > 0)),
+      ...(await foreignEditFindingsOf(stack, exclude.length > 0, runEnv.KUBECONFIG)),
     ];
     for (const f of findings) err.push(`finding: ${f}\n`);
     const r = await stack.previewRefresh({
@@ -185,14 +192,22 @@ async function runOne(
  * (lib/foreignFieldManagers.ts). A refresh cannot see them: it compares only Pulumi's own fields.
  * With --read-only the Secrets are left out (the viewer cannot read them).
  */
-async function foreignEditFindingsOf(stack: Stack, readOnly: boolean): Promise<string[]> {
-  if (!process.env.KUBECONFIG) return ["out-of-band edits not checked: KUBECONFIG is not set"];
+async function foreignEditFindingsOf(
+  stack: Stack,
+  readOnly: boolean,
+  kubeconfig = process.env.KUBECONFIG,
+): Promise<string[]> {
+  if (!kubeconfig) return ["out-of-band edits not checked: KUBECONFIG is not set"];
   const refs = managedKubernetesObjects(await stack.exportStack()).filter(
     (r) => !(readOnly && r.kind === "Secret"),
   );
   const objects: ManagedObject[] = [];
   for (const args of kubectlGetArgs(refs)) {
-    const r = spawnSync("kubectl", args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync("kubectl", args, {
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+    });
     if (r.status !== 0) {
       const why = (r.stderr || String(r.error ?? "")).trim().split("\n")[0];
       return [`out-of-band edits not checked: kubectl ${args.slice(0, 3).join(" ")}: ${why}`];
@@ -200,6 +215,67 @@ async function foreignEditFindingsOf(stack: Stack, readOnly: boolean): Promise<s
     objects.push(...((JSON.parse(r.stdout || "{}") as { items?: ManagedObject[] }).items ?? []));
   }
   return foreignEditFindings(objects);
+}
+
+/**
+ * A stamp's runs (scripts/lib/fleetIdentity.ts): its state decides whether it is new (two runs:
+ * the cluster phase, then everything as admin) and which identity's kubeconfig, read from its own
+ * state, each run gets, in a 0600 file in a 0700 temporary folder removed when the stamp is done.
+ */
+async function runStamp(
+  args: FleetArgs,
+  stackName: string,
+  backend: BackendChoice,
+  width: number,
+  policyPacks: string[],
+): Promise<FleetRow> {
+  const started = Date.now();
+  const log = (line: string) => process.stderr.write(`[${stackName.padEnd(width)}] ${line}\n`);
+  const exported = async () =>
+    (
+      await LocalWorkspace.selectStack({ stackName, workDir: ROOT }, { envVars: backend.envVars })
+    ).exportStack();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-fleet-identity-"));
+  try {
+    const runs = stampRuns(args.op, stampStateOf(await exported()), args.admin === true);
+    const rows: FleetRow[] = [];
+    for (const run of runs) {
+      let file: string | undefined;
+      if (run.identity !== "none") {
+        const credential = `${run.identity}-kubeconfig` as const;
+        file = path.join(dir, `${stackName}-${run.identity}`);
+        writePrivateFile(file, credentialFromState(stackName, await exported(), credential));
+      }
+      log(
+        `identity: ${run.identity}${run.phase ? `, ${STAMP_PHASE_VAR}=${run.phase}` : ""} (${run.why})`,
+      );
+      const exclude = run.excludeSecrets ? viewerRefreshExcludes(stackName, projectName(ROOT)) : [];
+      const row = await runOne(args.op, stackName, backend, width, policyPacks, "stamp", exclude, {
+        ...stampRunEnv(run, file),
+        ...(file ? {} : { KUBECONFIG: "" }),
+      });
+      rows.push(row);
+      if (row.result !== "ok") break;
+    }
+    const last = rows[rows.length - 1];
+    const changes: Record<string, number> = {};
+    for (const r of rows)
+      for (const [k, v] of Object.entries(r.changes)) changes[k] = (changes[k] ?? 0) + (v ?? 0);
+    return { ...last, changes, durationMs: Date.now() - started };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    log(message);
+    return {
+      stack: stackName,
+      op: args.op,
+      changes: {},
+      durationMs: Date.now() - started,
+      result: "failed",
+      error: message.split("\n")[0].slice(0, 160),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function isExpectNoChangesFailure(e: unknown): boolean {
@@ -251,15 +327,17 @@ async function main(): Promise<number> {
     }
     rows.push(
       ...(await runPool(wave, args.concurrency, (s) =>
-        runOne(
-          args.op,
-          s,
-          backends.get(s)!,
-          width,
-          policyPacks,
-          kinds.get(s),
-          args.readOnly ? viewerRefreshExcludes(s, projectName(ROOT)) : [],
-        ),
+        kinds.get(s) === "stamp"
+          ? runStamp(args, s, backends.get(s)!, width, policyPacks)
+          : runOne(
+              args.op,
+              s,
+              backends.get(s)!,
+              width,
+              policyPacks,
+              kinds.get(s),
+              args.readOnly ? viewerRefreshExcludes(s, projectName(ROOT)) : [],
+            ),
       )),
     );
   }

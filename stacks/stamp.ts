@@ -1,5 +1,6 @@
 import * as azurestack from "@pulumi/azurestack";
 import * as azure from "@pulumi/azure-native/provider";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AksEngineCluster } from "../components/aksEngineCluster";
 import { Certificates } from "../components/certificates";
@@ -20,11 +21,12 @@ import {
 } from "../lib/dataSafety";
 import { DEFAULT_TLS_SECRET, tlsIngress } from "../lib/certificates";
 import { forceOwnership } from "../lib/fieldOwnership";
-import { helperNames } from "../lib/names";
+import { apiServerFqdn, helperNames } from "../lib/names";
 import { globalStackReference, readGlobalOutputs } from "./globalOutputs";
 import { pinInCluster } from "./downloads";
 import { FINGERPRINTS_OUTPUT, fingerprintsOutput, stampPreflight } from "./preflight";
 import { stampBackup } from "./stampBackup";
+import { checkAgainstCluster, runPhase, stampRunIdentity } from "./stampIdentity";
 
 /** The explicit providers of a stamp: its ASH ARM endpoint, and public Azure for Traffic Manager. */
 export interface StampProviders {
@@ -115,14 +117,26 @@ export async function stampStack(config: StampConfig) {
   // Pre-flight first: a failing check throws before anything but the ASH provider is registered.
   const ashOnly = ashProvider(config);
   await stampPreflight(config, ashOnly);
+  // The phase (ASHK8S_STAMP_PHASE: `cluster` only for a new stamp's first run, refused once the
+  // in-cluster layer exists) and, for a full run, the identity: $KUBECONFIG must reach this
+  // stamp's API server (stacks/stampIdentity.ts, docs/decisions.md "Who the program runs as").
+  const phase = await runPhase();
+  const fqdn = apiServerFqdn({
+    dnsPrefix: config.cluster.dnsPrefix,
+    location: config.azureStack.location,
+    externalFqdn: config.azureStack.externalFqdn,
+  });
+  const identity = phase === "all" ? stampRunIdentity(config.name, fqdn) : undefined;
   // Every manifest and chart archive the in-cluster layer installs, fetched and verified against
   // its pinned SHA-256 (stacks/downloads.ts) before any resource is registered.
-  const pinned = await pinInCluster({
-    ingress: config.ingress,
-    monitoring: config.monitoring,
-    nodeReboots: config.azureStack.disconnected ? undefined : config.nodeReboots,
-    certificates: config.certificates,
-  });
+  const pinned = identity
+    ? await pinInCluster({
+        ingress: config.ingress,
+        monitoring: config.monitoring,
+        nodeReboots: config.azureStack.disconnected ? undefined : config.nodeReboots,
+        certificates: config.certificates,
+      })
+    : undefined;
   const providers = stampProviders(config, process.env, ashOnly);
   // The cluster and MongoDB's data are protected unless app.protectStatefulResources is false.
   const protect = protectsStatefulResources("stamp", config.app.protectStatefulResources);
@@ -138,12 +152,47 @@ export async function stampStack(config: StampConfig) {
       servicePrincipalCertificate: config.servicePrincipalCertificate,
       helper,
       protect,
+      inCluster: identity !== undefined,
     },
     ash,
   );
+  const azureSide = {
+    kind: config.kind,
+    stamp: config.name,
+    location: config.azureStack.location,
+    armEndpoint: config.azureStack.armEndpoint,
+    helperAddress: helper.publicIpAddress,
+    helperFqdn: helper.fqdn,
+    apiServerFqdn: cluster.apiServerFqdn,
+    kubernetesVersion: cluster.kubernetesVersion,
+    masterCount: cluster.masterCount,
+    nodeCounts: cluster.nodeCounts,
+    [FINGERPRINTS_OUTPUT]: fingerprintsOutput({
+      servicePrincipalSecret: config.servicePrincipalSecret,
+    }),
+  };
+  if (!identity || !pinned || !cluster.provider) return azureSide;
+  checkAgainstCluster(config.name, cluster.kubeconfig, identity);
+  return {
+    ...azureSide,
+    ...inClusterLayer(config, pinned, cluster.provider, providers, protect),
+  };
+}
 
+/**
+ * The in-cluster layer (ingress, certificates, monitoring, kured, the ratings app, backups, the
+ * access objects) on the cluster's provider, whose identity is the run's $KUBECONFIG, and the
+ * stamp's Traffic Manager endpoint on its ingress address.
+ */
+function inClusterLayer(
+  config: StampConfig,
+  pinned: Awaited<ReturnType<typeof pinInCluster>>,
+  provider: k8s.Provider,
+  providers: StampProviders,
+  protect: boolean,
+) {
   // Pulumi owns every object of the in-cluster layer, chart-rendered ones included.
-  const inCluster = { providers: { kubernetes: cluster.provider }, transforms: [forceOwnership] };
+  const inCluster = { providers: { kubernetes: provider }, transforms: [forceOwnership] };
   const global = readGlobalOutputs(globalStackReference(config.name, config.trafficManager));
   // With `certificates`, the Gateway gets the HTTPS listener on the Certificate's Secret and the
   // redirect route of its own namespace (lib/certificates.ts, docs/in-cluster.md).
@@ -197,9 +246,7 @@ export async function stampStack(config: StampConfig) {
     inCluster,
   );
   if (config.backup.enabled) stampBackup(config, global, app, inCluster);
-  // The viewer and deployer identities (docs/decisions.md). The in-cluster layer above still runs
-  // with the cluster's admin kubeconfig in its provider's inputs: a stamp's first `up` creates the
-  // cluster, so no viewer or deployer exists before it (docs/stamp-runbook.md, "Identities").
+  // The viewer and deployer identities (docs/decisions.md); created and changed by admin runs only.
   new ClusterAccess(
     `${config.name}-access`,
     {
@@ -222,16 +269,6 @@ export async function stampStack(config: StampConfig) {
     { providers: { "azure-native": providers.azure } },
   );
   return {
-    kind: config.kind,
-    stamp: config.name,
-    location: config.azureStack.location,
-    armEndpoint: config.azureStack.armEndpoint,
-    helperAddress: helper.publicIpAddress,
-    helperFqdn: helper.fqdn,
-    apiServerFqdn: cluster.apiServerFqdn,
-    kubernetesVersion: cluster.kubernetesVersion,
-    masterCount: cluster.masterCount,
-    nodeCounts: cluster.nodeCounts,
     ingressIp: ingress.publicIp,
     monitoring: monitoring.destination,
     nodeReboots: reboots ? `kured, ${reboots.window}` : "node image refresh (disconnected)",
@@ -239,8 +276,5 @@ export async function stampStack(config: StampConfig) {
     appUrl: tls.hostname
       ? `https://${tls.hostname}/`
       : pulumi.interpolate`http://${global.trafficManagerFqdn}/`,
-    [FINGERPRINTS_OUTPUT]: fingerprintsOutput({
-      servicePrincipalSecret: config.servicePrincipalSecret,
-    }),
   };
 }

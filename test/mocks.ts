@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { enableEngineTransforms } from "./support/engineTransforms";
 import { useFixedDate } from "./support/fixedDate";
+import { useStampKubeconfig } from "./support/stampKubeconfig";
 
 /** One registered (or read) resource as the engine would see it. */
 export interface Recorded {
@@ -87,6 +88,7 @@ export function installMocks(options: MockOptions = {}): Recorded[] {
     options.project ?? "ash-ha-kubernetes",
     options.stack ?? "test",
     options.preview ?? false,
+    "organization", // what the file backend reports (a stamp's cluster phase reads its own stack)
   );
   // The mock monitor setMocks installed (newResource above runs only once it handles a request).
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
@@ -116,6 +118,7 @@ export function installMocks(options: MockOptions = {}): Recorded[] {
   // Transforms run as the engine runs them, before the request reaches the recorder above.
   enableEngineTransforms();
   if (options.config) pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+  useStampKubeconfig(options.config); // a stamp run checks $KUBECONFIG's API server
   return recorded;
 }
 

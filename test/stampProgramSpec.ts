@@ -330,12 +330,13 @@ export function describeStampProgram(
     );
   });
 
-  test("the Kubernetes provider gets the kubeconfig as a secret", () => {
+  test('the Kubernetes provider has no identity in its inputs: kubeconfig "" (the run\'s $KUBECONFIG), same URN as before', () => {
     const k8s = one("pulumi:providers:kubernetes");
-    expect(unwrapSecret(k8s.inputs.kubeconfig)).toEqual({
-      value: "apiVersion: v1\nkind: Config\n",
-      secret: true,
-    });
+    expect(unwrapSecret(k8s.inputs.kubeconfig)).toEqual({ value: "", secret: false });
+    // The URN stamps deployed with the admin kubeconfig input have (no replacement on migration).
+    expect(k8s.urn).toBe(
+      `urn:pulumi:${stack}::ash-ha-kubernetes::ash-ha-kubernetes:stamp:AksEngineCluster$pulumi:providers:kubernetes::${stack}-cluster-k8s`,
+    );
   });
 
   test("exports: helper address, API server FQDN, node counts and version; no kubeconfig, no key", async () => {

@@ -22,12 +22,14 @@ export interface FleetArgs {
    * refresh leaves every Kubernetes Secret out (lib/clusterAccess.ts `viewerRefreshExcludes`).
    */
   readOnly?: boolean;
+  /** up only: stamps run as cluster-admin, for changes the deployer may not make (scripts/lib/fleetIdentity.ts). */
+  admin?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 2;
 
 export const USAGE =
-  "usage: npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N] [--no-policy] [--read-only]";
+  "usage: npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N] [--no-policy] [--read-only] [--admin]";
 
 /** Parses the runner's arguments (after `--`); throws an Error whose message names the problem. */
 export function parseFleetArgs(argv: string[]): FleetArgs {
@@ -36,6 +38,7 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
   let concurrency = DEFAULT_CONCURRENCY;
   let policy = true;
   let readOnly = false;
+  let admin = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") ? splitFlag(arg) : [arg, undefined];
@@ -67,6 +70,8 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
       policy = false;
     } else if (flag === "--read-only" && inline === undefined) {
       readOnly = true;
+    } else if (flag === "--admin" && inline === undefined) {
+      admin = true;
     } else if (flag.startsWith("-")) {
       throw new Error(`unknown option ${flag}. ${USAGE}`);
     } else if (op === undefined) {
@@ -84,7 +89,19 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
       `--read-only is for drift (a refresh as the viewer, Secrets left out); ${op} takes the identity from KUBECONFIG as it is. ${USAGE}`,
     );
   }
-  return { op, stacks, concurrency, policy, ...(readOnly ? { readOnly } : {}) };
+  if (admin && op !== "up") {
+    throw new Error(
+      `--admin is for up (stamps run as cluster-admin); ${op} runs as the viewer. ${USAGE}`,
+    );
+  }
+  return {
+    op,
+    stacks,
+    concurrency,
+    policy,
+    ...(readOnly ? { readOnly } : {}),
+    ...(admin ? { admin } : {}),
+  };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { MockOptions } from "../mocks";
 import { useFixedDate } from "../support/fixedDate";
+import { useStampKubeconfig } from "../support/stampKubeconfig";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
@@ -223,6 +224,7 @@ export function installGraphMocks(options: MockOptions): {
     awaitStackRegistrations: () => Promise.resolve(),
   };
   if (options.config) pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+  useStampKubeconfig(options.config); // a stamp run checks $KUBECONFIG's API server
 
   const settled = async () => {
     let stable = 0;

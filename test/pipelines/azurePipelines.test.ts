@@ -122,11 +122,19 @@ describe("Azure Pipelines", () => {
         { checkout: "self", clean: true },
         expect.objectContaining({ bash: "bash pipelines/scripts/agent-setup.sh" }),
       ]);
-      const [refresh, report, fail] = job.steps.slice(2);
+      const [identity, refresh, report, fail, remove] = job.steps.slice(2);
+      expect(identity).toMatchObject({
+        bash: 'bash pipelines/scripts/kube-identity.sh write "$STACK" "$KIND" viewer',
+        env: { STACK: DEPLOYABLE[i].stack, KIND: DEPLOYABLE[i].kind },
+      });
       expect(refresh).toMatchObject({
         name: "refresh",
-        bash: 'bash pipelines/scripts/drift.sh "$STACK"',
-        env: { STACK: DEPLOYABLE[i].stack },
+        bash: 'bash pipelines/scripts/drift.sh "$STACK" "$KIND"',
+        env: { STACK: DEPLOYABLE[i].stack, KIND: DEPLOYABLE[i].kind },
+      });
+      expect(remove).toMatchObject({
+        bash: "bash pipelines/scripts/kube-identity.sh remove",
+        condition: "always()",
       });
       for (const step of [report, fail])
         expect(step.condition).toBe("eq(variables['refresh.drift'], 'yes')");

@@ -144,7 +144,7 @@ describe("trust rules (issue 14): Azure Pipelines", () => {
     const expected: Record<string, [string, string, RegExp]> = {
       "pull-request": ["preview", "Pulumi@1", /-preview$/],
       deploy: ["deploy", "Pulumi@1", /^ashk8s-[a-z0-9-]+$/],
-      drift: ["drift", 'bash pipelines/scripts/drift.sh "$STACK"', /-drift$/],
+      drift: ["drift", 'bash pipelines/scripts/drift.sh "$STACK" "$KIND"', /-drift$/],
     };
     for (const [file, p] of flows) {
       const [role, what, group] = expected[file];

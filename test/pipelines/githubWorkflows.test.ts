@@ -70,9 +70,15 @@ describe("GitHub Actions workflows", () => {
         "stack-name": "${{ matrix.stack }}",
         "pulumi-version": PULUMI_VERSION,
         policyPacks: "policy",
-        refresh: true,
       });
     }
+    // Refresh: never in a preview (it runs as the viewer, which cannot read Secrets); on deploy
+    // only for stacks that are not stamps (a stamp deploys as its deployer; docs/decisions.md).
+    expect(pulumiSteps.map((s) => [s.job, s.step.with.refresh])).toEqual([
+      ["up-globals", "${{ matrix.kind != 'stamp' }}"],
+      ["up-stamps", "${{ matrix.kind != 'stamp' }}"],
+      ["preview", false],
+    ]);
     const preview = pulumiSteps.find((s) => s.step.with.command === "preview")!.step;
     expect(preview.with).toMatchObject({ "comment-on-pr": true, "edit-pr-comment": true });
   });
@@ -157,7 +163,7 @@ describe("GitHub Actions workflows", () => {
     );
     expect(byName["pulumi refresh --preview-only --expect-no-changes"]).toMatchObject({
       id: "refresh",
-      run: 'bash pipelines/scripts/drift.sh "$STACK"',
+      run: 'bash pipelines/scripts/drift.sh "$STACK" "$KIND"',
     });
     expect(byName["Open or update the drift issue"].if).toBe(
       "steps.refresh.outputs.drift == 'yes'",

@@ -82,4 +82,14 @@ export const ACCESS_TABLE: AccessRow[] = [
     r("create", "admissionregistration.k8s.io", "validatingwebhookconfigurations"),
     false,
   ],
+  // Stamps: the viewer reads cert-manager's kinds (a stamp's TLS), read-only; the deployer writes
+  // the backup CronJob in its namespace only.
+  ["viewer", r("get", "cert-manager.io", "certificates", "nginx-gateway", "app-tls"), true],
+  ["viewer", r("list", "cert-manager.io", "clusterissuers"), true],
+  ["viewer", r("create", "cert-manager.io", "certificates", "nginx-gateway"), false],
+  ["deployer", r("patch", "cert-manager.io", "clusterissuers", undefined, "letsencrypt"), false],
+  ["viewer", r("create", "batch", "cronjobs", APP_NS), false],
+  ["deployer", r("create", "batch", "cronjobs", APP_NS), true],
+  ["deployer", r("patch", "batch", "cronjobs", APP_NS, "mongodb-backup"), true],
+  ["deployer", r("create", "batch", "cronjobs", "default"), false],
 ];
