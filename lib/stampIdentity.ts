@@ -53,8 +53,8 @@ export function clusterPhaseRefusal(stack: string, outputNames: string[]): strin
 /**
  * Whether a kubeconfig's server URL is the stamp's API server: https, host equal to the API
  * server FQDN (case and a trailing dot ignored), port 443 or none, no path. aks-engine writes
- * `https://<fqdn>` into the admin kubeconfig (as its stand-in in test/doubles does; not checked
- * against aks-engine's source here), and the viewer/deployer files copy its server.
+ * `https://<fqdn>` into the admin kubeconfig (the stand-in binary's offline `generate` does exactly
+ * that: test/integration/aksEngineBinary.test.ts), and the viewer/deployer files copy its server.
  */
 export function reachesApiServer(server: string, apiServerFqdn: string): boolean {
   let url: URL;
