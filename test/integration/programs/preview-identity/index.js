@@ -4,11 +4,14 @@ require("../../../../scripts/ts-register.js");
 const pulumi = require("@pulumi/pulumi");
 // azure-native's plugin cannot be obtained on this machine (docs/decisions.md): stand its Provider
 // in with a class that registers nothing, so only the azurestack provider reaches the engine.
-require.cache[require.resolve("@pulumi/azure-native")] = {
-  id: "azure-native-stand-in",
-  loaded: true,
-  exports: { Provider: class {} },
-};
+// Both the package root and the provider submodule (stacks/stamp.ts imports the submodule).
+for (const name of ["@pulumi/azure-native", "@pulumi/azure-native/provider"]) {
+  require.cache[require.resolve(name)] = {
+    id: `azure-native-stand-in:${name}`,
+    loaded: true,
+    exports: { Provider: class {} },
+  };
+}
 const azurestack = require("@pulumi/azurestack");
 const { stampProviders } = require("../../../../stacks/stamp.ts");
 const { stampConfig } = require("../../../stampConfigs.ts");
