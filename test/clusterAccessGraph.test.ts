@@ -6,36 +6,10 @@
  */
 import { permits } from "../lib/clusterAccess";
 import { installGraphMocks } from "./graph/graph";
+import { RbacObject, rbacObjectOf } from "./support/rbacObjects";
 import { mocksFor } from "./graph/program";
 
 const { nodes, settled } = installGraphMocks(mocksFor("local"));
-
-interface Obj {
-  type: string;
-  group: string;
-  resource: string;
-  namespace?: string;
-  name: string;
-}
-
-/** `kubernetes:apps/v1:Deployment` -> group apps, resource deployments (RBAC's plural). */
-function objectOf(type: string, inputs: { metadata?: { name?: string; namespace?: string } }): Obj {
-  const [, groupVersion, kind] = /^kubernetes:([^:]+):(\w+)$/.exec(type) ?? [];
-  const group = groupVersion.includes("/") ? groupVersion.split("/")[0] : "";
-  const base = kind.replace(/Patch$/, "").toLowerCase();
-  const resource = base.endsWith("y")
-    ? `${base.slice(0, -1)}ies`
-    : base.endsWith("ss")
-      ? `${base}es`
-      : `${base}s`;
-  return {
-    type,
-    group: group === "core" ? "" : group,
-    resource,
-    namespace: inputs.metadata?.namespace,
-    name: inputs.metadata?.name ?? "",
-  };
-}
 
 test("viewer reads all but Secrets; deployer changes the app and none of the access bootstrap", async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,7 +18,7 @@ test("viewer reads all but Secrets; deployer changes the app and none of the acc
   const typeOf = (urn: string) => urn.split("::")[2].split("$").pop()!;
   const objects = nodes
     .filter((n) => n.custom && typeOf(n.urn).startsWith("kubernetes:"))
-    .map((n) => ({ urn: n.urn, ...objectOf(typeOf(n.urn), n.inputs as never) }));
+    .map((n) => ({ urn: n.urn, ...rbacObjectOf(typeOf(n.urn), n.inputs as never) }));
   expect(objects.length).toBeGreaterThan(20);
   const settings = {
     stamp: "local",
@@ -61,7 +35,7 @@ test("viewer reads all but Secrets; deployer changes the app and none of the acc
   // namespace, 2 ServiceAccounts, 2 token Secrets, 2 ClusterRoles + bindings, 2 Roles + bindings
   expect(access.length).toBe(13);
   // Namespace and StorageClass exist before a deployer run (an admin run creates them): patch.
-  const clusterScoped = (o: Obj) => ["namespaces", "storageclasses"].includes(o.resource);
+  const clusterScoped = (o: RbacObject) => ["namespaces", "storageclasses"].includes(o.resource);
   const deployable = app.map((o) => [
     o.type,
     clusterScoped(o)

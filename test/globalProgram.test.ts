@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GLOBAL_OUTPUT_KEYS } from "../stacks/globalOutputs";
 import { FINGERPRINTS_OUTPUT } from "../stacks/preflight";
+import { GLOBAL_MOCK_OUTPUTS } from "./graph/program";
 import { installMocks, Recorded, resolve, settle, unwrapSecret } from "./mocks";
 import { readStackFile } from "./stackFiles";
 
@@ -17,30 +18,7 @@ const recorded: Recorded[] = installMocks({
   config,
   secretKeys,
   stack: "global",
-  outputs: {
-    "azure-native:resources:ResourceGroup": (a) => ({ name: a.inputs.resourceGroupName }),
-    "azure-native:trafficmanager:Profile": (a) => ({
-      name: a.inputs.profileName,
-      dnsConfig: {
-        ...a.inputs.dnsConfig,
-        fqdn: `${a.inputs.dnsConfig.relativeName}.trafficmanager.net`,
-      },
-    }),
-    "azure-native:operationalinsights:Workspace": (a) => ({
-      name: `${a.name}1a2b3c`,
-      customerId: "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
-    }),
-    "azure-native:monitor:DataCollectionEndpoint": (a) => ({
-      logsIngestion: { endpoint: `https://${a.name}-x1y2.westeurope-1.ingest.monitor.azure.com` },
-    }),
-    "azure-native:monitor:DataCollectionRule": () => ({
-      immutableId: "dcr-0123456789abcdef0123456789abcdef",
-    }),
-    "azure-native:storage:StorageAccount": (a) => ({
-      name: a.inputs.accountName,
-      primaryEndpoints: { blob: `https://${a.inputs.accountName}.blob.core.windows.net/` },
-    }),
-  },
+  outputs: GLOBAL_MOCK_OUTPUTS,
   invokes: {
     "azure-native:storage:listStorageAccountServiceSAS": (a) => {
       invokes.push({ token: a.token, provider: a.provider, inputs: a.inputs });

@@ -9,28 +9,10 @@
 import { permits } from "../lib/clusterAccess";
 import { mongoStorageClass } from "../lib/dataSafety";
 import { installGraphMocks } from "./graph/graph";
+import { rbacObjectOf } from "./support/rbacObjects";
 import { mocksFor } from "./graph/program";
 
 const { nodes, settled } = installGraphMocks(mocksFor("munich"));
-
-/** `kubernetes:apps/v1:Deployment` -> group apps, resource deployments (RBAC's plural). */
-function objectOf(type: string, inputs: { metadata?: { name?: string; namespace?: string } }) {
-  const [, groupVersion, kind] = /^kubernetes:([^:]+):(\w+)$/.exec(type) ?? [];
-  const group = groupVersion.includes("/") ? groupVersion.split("/")[0] : "";
-  const base = kind.replace(/Patch$/, "").toLowerCase();
-  const resource = /[^aeiou]y$/.test(base)
-    ? `${base.slice(0, -1)}ies`
-    : base.endsWith("ss")
-      ? `${base}es`
-      : `${base}s`;
-  return {
-    type,
-    group: group === "core" ? "" : group,
-    resource,
-    namespace: inputs.metadata?.namespace,
-    name: inputs.metadata?.name ?? "",
-  };
-}
 
 test("a stamp: viewer reads all but Secrets; deployer changes the app; the rest is an admin run", async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,7 +26,7 @@ test("a stamp: viewer reads all but Secrets; deployer changes the app; the rest 
       .find((t) => t.startsWith("ash-ha-kubernetes:")) ?? "";
   const objects = nodes
     .filter((n) => n.custom && typeOf(n.urn).startsWith("kubernetes:"))
-    .map((n) => ({ urn: n.urn, ...objectOf(typeOf(n.urn), n.inputs as never) }));
+    .map((n) => ({ urn: n.urn, ...rbacObjectOf(typeOf(n.urn), n.inputs as never) }));
   expect(objects.length).toBeGreaterThan(40);
   const settings = {
     stamp: "munich",

@@ -15,32 +15,35 @@ import { installGraphMocks, resolveExports, sortedGraph } from "./graph";
 /** The edge kubeconfig is a well-formed one whose token is the stamp value (test/stackFiles.ts). */
 export const SECRET_VALUE = { stamp: "sp-secret-value", global: "client-secret-value" } as const;
 
-/** Mocks of the global stack's resources and invokes (as test/globalProgram.test.ts has them). */
+/** Mocked outputs of the global stack's Azure resources (shared with test/globalProgram.test.ts). */
+export const GLOBAL_MOCK_OUTPUTS: MockOptions["outputs"] = {
+  "azure-native:resources:ResourceGroup": (a) => ({ name: a.inputs.resourceGroupName }),
+  "azure-native:trafficmanager:Profile": (a) => ({
+    name: a.inputs.profileName,
+    dnsConfig: {
+      ...a.inputs.dnsConfig,
+      fqdn: `${a.inputs.dnsConfig.relativeName}.trafficmanager.net`,
+    },
+  }),
+  "azure-native:operationalinsights:Workspace": (a) => ({
+    name: `${a.name}1a2b3c`,
+    customerId: "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+  }),
+  "azure-native:monitor:DataCollectionEndpoint": (a) => ({
+    logsIngestion: { endpoint: `https://${a.name}-x1y2.westeurope-1.ingest.monitor.azure.com` },
+  }),
+  "azure-native:monitor:DataCollectionRule": () => ({
+    immutableId: "dcr-0123456789abcdef0123456789abcdef",
+  }),
+  "azure-native:storage:StorageAccount": (a) => ({
+    name: a.inputs.accountName,
+    primaryEndpoints: { blob: `https://${a.inputs.accountName}.blob.core.windows.net/` },
+  }),
+};
+
+/** Mocks of the global stack's resources and invokes. */
 const GLOBAL_MOCKS: MockOptions = {
-  outputs: {
-    "azure-native:resources:ResourceGroup": (a) => ({ name: a.inputs.resourceGroupName }),
-    "azure-native:trafficmanager:Profile": (a) => ({
-      name: a.inputs.profileName,
-      dnsConfig: {
-        ...a.inputs.dnsConfig,
-        fqdn: `${a.inputs.dnsConfig.relativeName}.trafficmanager.net`,
-      },
-    }),
-    "azure-native:operationalinsights:Workspace": (a) => ({
-      name: `${a.name}1a2b3c`,
-      customerId: "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
-    }),
-    "azure-native:monitor:DataCollectionEndpoint": (a) => ({
-      logsIngestion: { endpoint: `https://${a.name}-x1y2.westeurope-1.ingest.monitor.azure.com` },
-    }),
-    "azure-native:monitor:DataCollectionRule": () => ({
-      immutableId: "dcr-0123456789abcdef0123456789abcdef",
-    }),
-    "azure-native:storage:StorageAccount": (a) => ({
-      name: a.inputs.accountName,
-      primaryEndpoints: { blob: `https://${a.inputs.accountName}.blob.core.windows.net/` },
-    }),
-  },
+  outputs: GLOBAL_MOCK_OUTPUTS,
   invokes: {
     // The token leaves out the expiry, which depends on the month the test runs in.
     "azure-native:storage:listStorageAccountServiceSAS": (a) => ({
