@@ -8,8 +8,10 @@
  * is refused naming it, the identical one is followed; the overall timeout ends the wait with a
  * clear message while the operation runs on, and the next run follows it to its result; a node
  * image refresh (raised nodeImageGeneration) is one detached upgrade --force at the same version
- * that survives dropped sessions.
+ * that survives dropped sessions; the provider's own ssh client killed mid-operation is the same
+ * as a dropped connection (reconnect, real result, nothing run twice).
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -159,5 +161,29 @@ test("a node image refresh (nodeImageGeneration raised) is one detached upgrade 
     expect.stringMatching(/^upgrade .*--upgrade-version 1\.34\.4 --force$/),
   ]);
   expect(stderr.join("")).toMatch(/reconnecting in 2 s/);
+  expect(fs.readFileSync(path.join(opsDir(), id, "rc"), "utf8")).toBe("0\n");
+});
+
+test("the ssh CLIENT killed in the middle of a scale: the provider reconnects and returns the real result; nothing runs twice", async () => {
+  const before = argvLog().length;
+  const count = state.observed.pools.linuxpool + 1;
+  const next = { ...state, spec: { ...state.spec, pools: [{ ...state.spec.pools[0], count }] } };
+  const update = aksEngineProvider.update!("id", state, next);
+  const id = await untilRunning("scale");
+  // The provider's own ssh child (this process's), not the server side: a runner losing its
+  // client (OOM kill, a killed agent process) while the operation runs on the helper.
+  const killed = spawnSync("pkill", ["-KILL", "-P", String(process.pid), "-x", "ssh"]);
+  expect(killed.status).toBe(0); // at least one ssh client was killed
+  const { outs } = await update;
+  state = outs as ClusterResourceOutputs;
+  expect(state.observed.pools).toEqual({ linuxpool: count });
+  expect(argvLog().slice(before)).toEqual([
+    expect.stringMatching(new RegExp(`^scale .*--new-node-count ${count} `)),
+  ]);
+  const text = stderr.join("");
+  expect(text).toMatch(
+    /the SSH connection was lost while following operation scale-.*; reconnecting/,
+  );
+  expect(text.match(/double: scale finished/g)).toHaveLength(1);
   expect(fs.readFileSync(path.join(opsDir(), id, "rc"), "utf8")).toBe("0\n");
 });
