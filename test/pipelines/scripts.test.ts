@@ -55,16 +55,23 @@ describe("shared CI scripts", () => {
     expect({ code: shellcheck.status, output: shellcheck.stdout }).toEqual({ code: 0, output: "" });
   });
 
-  test("the drift script maps the CLI's exit codes: 0 in sync, 7 drift, others fail", () => {
+  test("the drift script maps the CLI's exit codes: 0 in sync, 7 drift, others fail; a cluster not observed is unknown", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-drift-"));
+    const notObserved =
+      "error: cluster seattle not observed: through its API: connect ECONNREFUSED; through the helper 10.0.0.4:22: ssh exit 255";
     try {
       const fake = path.join(dir, "pulumi");
-      for (const [code, expected] of [
-        [0, { status: 0, drift: "drift=no" }],
-        [7, { status: 0, drift: "drift=yes" }],
-        [255, { status: 255, drift: "" }],
+      for (const [code, line, expected] of [
+        [0, "", { status: 0, drift: "drift=no" }],
+        [7, "", { status: 0, drift: "drift=yes" }],
+        [255, "", { status: 255, drift: "" }],
+        [1, notObserved, { status: 1, drift: "drift=unknown" }],
+        [7, notObserved, { status: 1, drift: "drift=unknown" }],
       ] as const) {
-        fs.writeFileSync(fake, `#!/bin/sh\necho "pulumi $*"\nexit ${code}\n`, { mode: 0o755 });
+        const say = line ? `echo "${line}" >&2\n` : "";
+        fs.writeFileSync(fake, `#!/bin/sh\necho "pulumi $*"\n${say}exit ${code}\n`, {
+          mode: 0o755,
+        });
         const output = path.join(dir, "github-output");
         fs.writeFileSync(output, "");
         const r = spawnSync("bash", ["pipelines/scripts/drift.sh", "some-stack"], {
