@@ -5,19 +5,9 @@
  * named, before any request and before any resource but the stamp's azurestack provider (which
  * the pre-flight reads go through).
  */
-import { installMocks } from "./mocks";
-import { readStackFile } from "./stackFiles";
-import { stampMockInvokes, stampMockOutputs } from "./stampMocks";
+import { installStampProgramMocks } from "./support/stampProgramMocks";
 
-const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
-const recorded = installMocks({
-  config,
-  secretKeys,
-  stack: "seattle",
-  preview: true,
-  outputs: stampMockOutputs("seattle"),
-  invokes: stampMockInvokes("seattle"),
-});
+const recorded = installStampProgramMocks("seattle");
 
 test("a stamp without pins is refused naming each key, with nothing registered but the ASH provider", async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -8,19 +8,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stampRunIdentity } from "../stacks/stampIdentity";
-import { installMocks } from "./mocks";
-import { readStackFile } from "./stackFiles";
-import { stampMockInvokes, stampMockOutputs } from "./stampMocks";
+import { installStampProgramMocks } from "./support/stampProgramMocks";
 
-const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
-const recorded = installMocks({
-  config,
-  secretKeys,
-  stack: "seattle",
-  preview: true,
-  outputs: stampMockOutputs("seattle"),
-  invokes: stampMockInvokes("seattle"),
-});
+const recorded = installStampProgramMocks("seattle");
 
 test("a KUBECONFIG of another cluster is refused naming both servers, nothing registered", async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "other-")), "kubeconfig");

@@ -5,26 +5,10 @@
  * in-cluster object, no Traffic Manager endpoint) and needs no KUBECONFIG.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, settle } from "./mocks";
-import { readStackFile } from "./stackFiles";
-import { stampMockInvokes, stampMockOutputs } from "./stampMocks";
+import { settle } from "./mocks";
+import { installStampProgramMocks } from "./support/stampProgramMocks";
 
-const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
-const base = stampMockOutputs("seattle");
-const recorded = installMocks({
-  config,
-  secretKeys,
-  stack: "seattle",
-  preview: true,
-  outputs: {
-    ...base,
-    "pulumi:pulumi:StackReference": (a) =>
-      a.name === "seattle-own-outputs"
-        ? { outputs: {}, secretOutputNames: [] } // a new stack: no outputs yet
-        : base["pulumi:pulumi:StackReference"](a),
-  },
-  invokes: stampMockInvokes("seattle"),
-});
+const recorded = installStampProgramMocks("seattle", {}); // a new stack: no outputs yet
 
 test("a cluster-phase run of a new stamp registers the helper VM and the cluster only", async () => {
   process.env.ASHK8S_STAMP_PHASE = "cluster";

@@ -4,25 +4,11 @@
  * exists), so the run is refused with what to do, before the helper VM, the cluster or anything
  * that could plan the deletion of the in-cluster layer is registered.
  */
-import { installMocks } from "./mocks";
-import { readStackFile } from "./stackFiles";
-import { stampMockInvokes, stampMockOutputs } from "./stampMocks";
+import { installStampProgramMocks } from "./support/stampProgramMocks";
 
-const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
-const base = stampMockOutputs("seattle");
-const recorded = installMocks({
-  config,
-  secretKeys,
-  stack: "seattle",
-  preview: true,
-  outputs: {
-    ...base,
-    "pulumi:pulumi:StackReference": (a) =>
-      a.name === "seattle-own-outputs"
-        ? { outputs: { apiServerFqdn: "x", ingressIp: "203.0.113.7" }, secretOutputNames: [] }
-        : base["pulumi:pulumi:StackReference"](a),
-  },
-  invokes: stampMockInvokes("seattle"),
+const recorded = installStampProgramMocks("seattle", {
+  apiServerFqdn: "x",
+  ingressIp: "203.0.113.7",
 });
 
 test("a cluster-phase run of a deployed stamp is refused before the Azure side is registered", async () => {
