@@ -44,13 +44,18 @@ export function fingerprintsOutput(secrets: Record<string, Secret>): pulumi.Outp
   return pulumi.secret(values);
 }
 
-/** The stack's organization; "organization", as the file backend names it, when the runtime has none. */
-function organization(): string {
+/**
+ * This stack's own fully qualified name, for a StackReference to its last deployment's outputs;
+ * the organization is "organization", as the file backend names it, when the runtime has none.
+ */
+export function ownStackName(): string {
+  let organization = "organization";
   try {
-    return pulumi.getOrganization();
+    organization = pulumi.getOrganization();
   } catch {
-    return "organization";
+    // an older runtime without an organization: the file backend's name
   }
+  return `${organization}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
 /**
@@ -60,8 +65,9 @@ function organization(): string {
  * before fingerprints were recorded).
  */
 async function rotations(secrets: Record<string, Secret>): Promise<Record<string, boolean>> {
-  const self = `${organization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
-  const ref = new pulumi.StackReference(`${pulumi.getStack()}-last-deployment`, { name: self });
+  const ref = new pulumi.StackReference(`${pulumi.getStack()}-last-deployment`, {
+    name: ownStackName(),
+  });
   const details = await ref.getOutputDetails(FINGERPRINTS_OUTPUT);
   const recorded = (details.secretValue ?? details.value) as Record<string, string> | undefined;
   const rotated: Record<string, boolean> = {};

@@ -11,6 +11,7 @@ import {
   stampPhase,
   type StampPhase,
 } from "../lib/stampIdentity";
+import { ownStackName } from "./preflight";
 
 /**
  * The phase of this stamp run (`ASHK8S_STAMP_PHASE`, lib/stampIdentity.ts). A `cluster` run reads
@@ -24,9 +25,7 @@ export async function runPhase(
   if ("error" in phase) throw new pulumi.RunError(phase.error);
   if (phase.phase === "all") return "all";
   const stack = pulumi.getStack();
-  const self = new pulumi.StackReference(`${stack}-own-outputs`, {
-    name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`,
-  });
+  const self = new pulumi.StackReference(`${stack}-own-outputs`, { name: ownStackName() });
   const names = await new Promise<string[]>((resolve) =>
     self.outputs.apply((o) => resolve(Object.keys(o ?? {}))),
   );
