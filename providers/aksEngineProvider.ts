@@ -21,6 +21,7 @@ import {
 import { DEFAULT_TIMEOUT_MINUTES, LongOperation, runDetached } from "./helperOperation";
 import { listNodesViaApi } from "./clusterApi";
 import { HelperAddress, runOnHelper } from "./helperSsh";
+import { PrebuiltDynamicResource } from "./prebuiltDynamicResource";
 
 /** Inputs of the cluster resource (plain values; the secret ones are wrapped by the component). */
 export interface ClusterResourceInputs {
@@ -314,7 +315,7 @@ export const aksEngineProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** The Pulumi resource for the cluster's aks-engine lifecycle. */
-export class AksEngineDeployment extends pulumi.dynamic.Resource {
+export class AksEngineDeployment extends PrebuiltDynamicResource {
   declare readonly kubeconfig: pulumi.Output<string>;
   declare readonly outputArchive: pulumi.Output<string>;
   declare readonly observed: pulumi.Output<ObservedCluster>;
@@ -326,6 +327,7 @@ export class AksEngineDeployment extends pulumi.dynamic.Resource {
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(
+      "aksEngineProvider.aksEngineProvider",
       aksEngineProvider,
       name,
       { ...args, kubeconfig: undefined, outputArchive: undefined, observed: undefined },

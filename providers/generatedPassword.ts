@@ -5,6 +5,7 @@
  * replaces it, nothing else does; refresh keeps it (there is nothing outside state to read).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PrebuiltDynamicResource } from "./prebuiltDynamicResource";
 
 interface Inputs {
   length: number;
@@ -40,7 +41,7 @@ export interface GeneratedPasswordArgs {
   length: number;
 }
 
-export class GeneratedPassword extends pulumi.dynamic.Resource {
+export class GeneratedPassword extends PrebuiltDynamicResource {
   /** The password; a secret in state and in every output that uses it. */
   declare public readonly result: pulumi.Output<string>;
 
@@ -52,6 +53,7 @@ export class GeneratedPassword extends pulumi.dynamic.Resource {
       );
     }
     super(
+      "generatedPassword.provider",
       provider,
       name,
       { length: args.length, result: undefined },

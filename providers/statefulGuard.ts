@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StatefulValues, statefulChangeRefusals } from "../lib/dataSafety";
+import { PrebuiltDynamicResource } from "./prebuiltDynamicResource";
 
 interface Inputs extends StatefulValues {
   /** Changes an operator approved after following the procedure (`app.approvedStatefulChanges`). */
@@ -55,13 +56,14 @@ export interface StatefulGuardArgs extends StatefulValues {
 }
 
 /** Refuses at preview a config change that would replace or delete MongoDB's data. */
-export class StatefulGuard extends pulumi.dynamic.Resource {
+export class StatefulGuard extends PrebuiltDynamicResource {
   declare public readonly namespace: pulumi.Output<string>;
   declare public readonly storageClass: pulumi.Output<string>;
   declare public readonly storageSize: pulumi.Output<string>;
 
   constructor(name: string, args: StatefulGuardArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      "statefulGuard.provider",
       provider,
       name,
       {

@@ -99,6 +99,22 @@ function transpileProject(root, tsconfig, outDir) {
   return parsed.fileNames.length;
 }
 
+/**
+ * Serializes the compiled dynamic providers once (scripts/provider-closures.js, in a child process
+ * of this Node) into <outDir>/providers/closures.json, so that programs need not serialize them
+ * on every run (providers/prebuiltDynamicResource.ts). A failure fails the build.
+ */
+function serializeProviders(outDir, sources) {
+  const r = require("node:child_process").spawnSync(
+    process.execPath,
+    [path.join(__dirname, "provider-closures.js"), outDir, sources],
+    { encoding: "utf8" },
+  );
+  if (r.status !== 0) {
+    throw new Error(`serializing the dynamic providers failed:\n${r.stderr || r.error}`);
+  }
+}
+
 /** Compiles into bin/ when stale; returns true when it compiled. bin/ is replaced whole or not at all. */
 function build(root = ROOT) {
   if (typeof root !== "string") root = ROOT; // called by jest as a globalSetup (with its config)
@@ -112,12 +128,15 @@ function build(root = ROOT) {
     n = transpileProject(root, "tsconfig.build.json", tmp);
     // Stamp what was read before compiling: a source changed meanwhile shows as stale.
     fs.writeFileSync(path.join(tmp, STAMP), `${want}\n`);
+    serializeProviders(tmp, want);
     fs.rmSync(path.join(root, OUT), { recursive: true, force: true });
     fs.renameSync(tmp, path.join(root, OUT));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  process.stderr.write(`[build] ${n} files compiled into ${OUT}/ in ${Date.now() - started} ms\n`);
+  process.stderr.write(
+    `[build] ${n} files compiled into ${OUT}/ and their dynamic providers serialized in ${Date.now() - started} ms\n`,
+  );
   return true;
 }
 

@@ -95,3 +95,28 @@ test("the build covers what tsconfig.build.json includes: the program and the po
     "run.js",
   );
 });
+
+test("dynamic providers are serialized into bin/providers/closures.json; one that fails fails the build", () => {
+  fs.mkdirSync(path.join(root, "providers"));
+  fs.writeFileSync(
+    path.join(root, "providers", "echo.ts"),
+    "const greeting = 'hello';\nexport const provider = { async create() { return { id: greeting }; } };\nexport const notAProvider = { create: 1 };\n",
+  );
+  expect(builder.build(root)).toBe(true);
+  const closures = JSON.parse(
+    fs.readFileSync(path.join(root, "bin", "providers", "closures.json"), "utf8"),
+  );
+  expect(closures.key.sources).toBe(builder.sourcesSha256(root));
+  expect(Object.keys(closures.providers)).toEqual(["echo.provider"]);
+  expect(closures.providers["echo.provider"].text).toContain('"hello"');
+
+  const before = builder.sourcesSha256(root);
+  fs.writeFileSync(
+    path.join(root, "providers", "broken.ts"),
+    "throw new Error('cannot load this provider');\n",
+  );
+  expect(() => builder.build(root)).toThrow(
+    /serializing the dynamic providers failed:[\s\S]*cannot load this provider/,
+  );
+  expect(fs.readFileSync(path.join(root, "bin", ".sources-sha256"), "utf8").trim()).toBe(before);
+});
