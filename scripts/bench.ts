@@ -21,6 +21,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { anchorProject, cpuTimed, fleetFloor, timed } from "./lib/benchEngine";
+
 const ROOT = path.resolve(__dirname, "..");
 const REGISTER = path.join(ROOT, "scripts", "ts-register.js");
 const RUNS = 3;
@@ -120,12 +122,6 @@ interface Row {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const t = performance.now();
-  const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 256 << 20 });
-  return { ms: performance.now() - t, code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
 function programMain(root = process.cwd()): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
     main: string;
@@ -210,23 +206,6 @@ function controlPlaneRunning(): boolean {
   return spawnSync("bash", ["scripts/local-cluster.sh", "status"], { cwd: ROOT }).status === 0;
 }
 
-/** The anchor of (c): an empty JavaScript program importing the floor's SDKs, as a Pulumi project. */
-function anchorProject(): string {
-  const dir = path.join(ROOT, ".cache", "bench-anchor");
-  fs.rmSync(dir, { recursive: true, force: true }); // a stack file of an earlier run has its salt
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-anchor\nruntime: nodejs\n");
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({ name: "bench-anchor", private: true, main: "index.js" }) + "\n",
-  );
-  fs.writeFileSync(
-    path.join(dir, "index.js"),
-    FLOOR_MODULES.map((m) => `require(${JSON.stringify(m)});`).join("\n") + "\n",
-  );
-  return dir;
-}
-
 async function realEngine(): Promise<Row[]> {
   if (!controlPlaneRunning()) {
     return [
@@ -251,7 +230,7 @@ async function realEngine(): Promise<Row[]> {
     for (const s of all) s.init();
     const warm = first.pulumi("preview"); // plugin and program cache warm-up, not measured
     if (warm.code !== 0) throw new Error(`warm-up preview failed:\n${warm.stderr}`);
-    const anchorDir = anchorProject();
+    const anchorDir = anchorProject(FLOOR_MODULES);
     const inAnchor = (args: string[]) => {
       const t = performance.now();
       const r = spawnSync("pulumi", [...args, "--non-interactive"], {
@@ -291,6 +270,18 @@ async function realEngine(): Promise<Row[]> {
         `median of ${RUNS}, after one warm-up; CLI, file backend; ` +
         `${(median(previews) / median(anchors)).toFixed(2)}x the anchor`,
     });
+    // One stack's preview as the fleet runs it (with the policy pack): its wall time and the CPU
+    // of the CLI and every process it waited for, the per-stack cost a fleet repeats.
+    const perStack = Array.from({ length: RUNS }, () => cpuTimed(first));
+    const stackWall = median(perStack.map((p) => p.ms));
+    const stackCpu = median(perStack.map((p) => p.cpuMs));
+    rows.push({
+      what: "(c) pulumi preview, local stack with the policy pack (one fleet stack's work)",
+      wallMs: stackWall,
+      detail:
+        `median of ${RUNS}; CPU ${Math.round(stackCpu)} ms (user+sys of the CLI and the processes ` +
+        "it waited for: a lower bound of what one stack costs)",
+    });
     let one = 0;
     for (const n of [1, 4, 16]) {
       const stacks = all.slice(0, n).map((s) => s.stack);
@@ -321,7 +312,11 @@ async function realEngine(): Promise<Row[]> {
         wallMs: r.ms,
         detail:
           `exit ${r.code}; concurrency 2; with the policy pack; Automation API, one run` +
-          (n > 1 ? `; ${(r.ms / one).toFixed(2)}x one stack` : ""),
+          (n > 1
+            ? `; ${(r.ms / one).toFixed(2)}x one stack; at least ` +
+              `${(fleetFloor(n, one, stackWall, stackCpu, os.cpus().length) / one).toFixed(2)}x on ${os.cpus().length} cores ` +
+              "with one process tree per stack (fleetFloor)"
+            : ""),
       });
     }
   } finally {

@@ -26,7 +26,13 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CommandError, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import {
+  CommandError,
+  EngineEvent,
+  LocalWorkspace,
+  PulumiCommand,
+  Stack,
+} from "@pulumi/pulumi/automation";
 import {
   ChangeCounts,
   FleetArgs,
@@ -64,6 +70,13 @@ import { writePrivateFile } from "./kubeconfig";
 const ROOT = path.resolve(__dirname, "..");
 const SUMMARY = path.join(ROOT, "out", "fleet-summary.md");
 const POLICY = path.join(ROOT, "policy");
+
+/**
+ * The CLI, looked up once per fleet run: without it every LocalWorkspace runs `pulumi version`
+ * again (one extra CLI start per stack, three per stamp). The version is still checked, once.
+ */
+let cli: Promise<PulumiCommand> | undefined;
+const pulumiCommand = () => (cli ??= PulumiCommand.get());
 
 /** The stacks to run: the deployable ones, or exactly those named with --stacks. */
 function chooseStacks(args: FleetArgs): FleetStack[] {
@@ -147,7 +160,7 @@ async function runOne(
   try {
     const stack = await LocalWorkspace.selectStack(
       { stackName, workDir: ROOT },
-      { envVars: { ...backend.envVars, ...runEnv } },
+      { envVars: { ...backend.envVars, ...runEnv }, pulumiCommand: await pulumiCommand() },
     );
     if (op === "preview") {
       const r = await stack.preview({ ...common, policyPacks });
@@ -233,7 +246,10 @@ async function runStamp(
   const log = (line: string) => process.stderr.write(`[${stackName.padEnd(width)}] ${line}\n`);
   const exported = async () =>
     (
-      await LocalWorkspace.selectStack({ stackName, workDir: ROOT }, { envVars: backend.envVars })
+      await LocalWorkspace.selectStack(
+        { stackName, workDir: ROOT },
+        { envVars: backend.envVars, pulumiCommand: await pulumiCommand() },
+      )
     ).exportStack();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ashk8s-fleet-identity-"));
   try {

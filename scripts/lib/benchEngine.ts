@@ -1,0 +1,77 @@
+/**
+ * The real-engine parts of `npm run bench` (scripts/bench.ts): running a command with its wall
+ * time, the anchor project, one stack's preview with its CPU, and the floor of a fleet preview.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 256 << 20 });
+  return { ms: performance.now() - t, code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The anchor of (c): an empty JavaScript program importing the floor's SDKs, as a Pulumi project. */
+export function anchorProject(floorModules: string[]): string {
+  const dir = path.join(ROOT, ".cache", "bench-anchor");
+  fs.rmSync(dir, { recursive: true, force: true }); // a stack file of an earlier run has its salt
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-anchor\nruntime: nodejs\n");
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "bench-anchor", private: true, main: "index.js" }) + "\n",
+  );
+  fs.writeFileSync(
+    path.join(dir, "index.js"),
+    floorModules.map((m) => `require(${JSON.stringify(m)});`).join("\n") + "\n",
+  );
+  return dir;
+}
+
+/**
+ * The children's user+sys milliseconds from the output of bash's `times` (its last line, e.g.
+ * "0m4.210s 0m0.820s"); undefined when the output does not end with such a line.
+ */
+export function childrenCpuMs(out: string): number | undefined {
+  const m = /^(\d+)m(\d+(?:\.\d+)?)s (\d+)m(\d+(?:\.\d+)?)s$/.exec(
+    out.trim().split("\n").pop() ?? "",
+  );
+  if (!m) return undefined;
+  const [um, us, sm, ss] = m.slice(1).map(Number);
+  return Math.round((um * 60 + us + sm * 60 + ss) * 1000);
+}
+
+/** `pulumi preview` of the stack with the policy pack: wall time, and CPU from bash's `times`. */
+export function cpuTimed(stack: { stack: string; env(): NodeJS.ProcessEnv }): {
+  ms: number;
+  cpuMs: number;
+} {
+  const script = 'pulumi "$@" >/dev/null 2>&1; s=$?; times; exit $s';
+  const args = ["preview", "--stack", stack.stack, "--non-interactive", "--policy-pack", "policy"];
+  const r = timed("bash", ["-c", script, "bash", ...args], stack.env());
+  const cpuMs = childrenCpuMs(r.stdout);
+  if (r.code !== 0 || cpuMs === undefined) {
+    throw new Error(`preview with the policy pack failed (exit ${r.code}):\n${r.stdout}`);
+  }
+  return { ms: r.ms, cpuMs };
+}
+
+/**
+ * The shortest a fleet preview of `n` stacks can take when each stack runs its own CLI, language
+ * host, program and policy pack (as now): the runner's own part of one run (`one` - `stackWall`),
+ * plus the larger of the waves at concurrency 2 (each at least one stack's wall time) and the
+ * stacks' CPU spread over every core. A floor, not a prediction: the CPU is a lower bound too.
+ */
+export function fleetFloor(
+  n: number,
+  one: number,
+  stackWall: number,
+  stackCpu: number,
+  cores: number,
+): number {
+  const runner = Math.max(0, one - stackWall);
+  return runner + Math.max(Math.ceil(n / 2) * stackWall, (n * stackCpu) / cores);
+}
