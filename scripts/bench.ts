@@ -73,25 +73,11 @@ async function child(mode: string): Promise<void> {
   } else {
     // test/mocks.ts freezes Date through jest's fake timers; outside jest, freeze it directly.
     (globalThis as { jest?: unknown }).jest = { useFakeTimers: freezeDate };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { installMocks } = require("../test/mocks") as typeof import("../test/mocks");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { readStackFile } = require("../test/stackFiles") as typeof import("../test/stackFiles");
-    const { stampMockInvokes, stampMockOutputs } =
+    const { installPinnedStampMocks } =
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require("../test/stampMocks") as typeof import("../test/stampMocks");
-    const { withTestPins } =
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require("../test/support/testPins") as typeof import("../test/support/testPins");
-    const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
-    withTestPins(config, process.cwd()); // stand-in download pins, as the graph and program tests use
-    const recorded = installMocks({
-      config,
-      secretKeys,
-      stack: "seattle",
-      outputs: stampMockOutputs("seattle"),
-      invokes: stampMockInvokes("seattle"),
-    });
+      require("../test/support/stampProgramMocks") as typeof import("../test/support/stampProgramMocks");
+    // The shipped stack file with the stand-in download pins, as the graph and program tests use.
+    const recorded = installPinnedStampMocks("seattle", process.cwd());
     // The program as Pulumi runs it: package.json's main (the compiled program behind its
     // staleness check, or index.ts through the transpiler when main is TypeScript).
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -9,10 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PrebuiltClosures } from "../providers/prebuiltDynamicResource";
-import { installMocks } from "./mocks";
-import { readStackFile } from "./stackFiles";
-import { stampMockInvokes, stampMockOutputs } from "./stampMocks";
-import { withTestPins } from "./support/testPins";
+import { installPinnedStampMocks } from "./support/stampProgramMocks";
 
 const REPO = path.resolve(__dirname, "..");
 const BIN = path.join(REPO, "bin");
@@ -20,16 +17,8 @@ const BIN = path.join(REPO, "bin");
 const sc = require("@pulumi/pulumi/runtime/closure/serializeClosure") as {
   serializeFunction(f: () => unknown, o: object): Promise<{ text: string }>;
 };
-// The seattle stack file with the stand-in download pins, as the program tests and the bench run it.
-const { config, secretKeys } = readStackFile("seattle", "sp-secret-value");
-withTestPins(config, REPO);
-const recorded = installMocks({
-  config,
-  secretKeys,
-  stack: "seattle",
-  outputs: stampMockOutputs("seattle"),
-  invokes: stampMockInvokes("seattle"),
-});
+// The seattle stack file with the stand-in download pins, as the bench's eval child runs it.
+const recorded = installPinnedStampMocks("seattle", REPO);
 
 /** The dynamic resource type token of each provider, as the classes register them. */
 const TYPES: Record<string, string> = {

@@ -5,6 +5,7 @@
 import { installMocks, Recorded } from "../mocks";
 import { readStackFile } from "../stackFiles";
 import { stampMockInvokes, stampMockOutputs } from "../stampMocks";
+import { withTestPins } from "./testPins";
 
 /**
  * Installs the mocks for `stack` (its stack file, secrets "sp-secret-value"). `ownOutputs`, when
@@ -32,6 +33,23 @@ export function installStampProgramMocks(
     stack,
     preview: true,
     outputs,
+    invokes: stampMockInvokes(stack),
+  });
+}
+
+/**
+ * Mocks of a stamp program run as an update (not a preview) of the shipped stack file with the
+ * stand-in download pins (test/support/testPins.ts) of the checkout at `root`: what the bench's eval
+ * child and test/prebuiltClosures.test.ts run the compiled program under.
+ */
+export function installPinnedStampMocks(stack: string, root: string): Recorded[] {
+  const { config, secretKeys } = readStackFile(stack, "sp-secret-value");
+  withTestPins(config, root);
+  return installMocks({
+    config,
+    secretKeys,
+    stack,
+    outputs: stampMockOutputs(stack),
     invokes: stampMockInvokes(stack),
   });
 }
