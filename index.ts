@@ -13,25 +13,6 @@
  *   contract and stack reference, field ownership applied as a transform);
  * - `scripts/`, `policy/`, `toolchain/`, `test/`: tooling, the policy pack, the offline build, tests.
  */
-import { loadConfig } from "./stacks/loadConfig";
+import { runProgram } from "./stacks/program";
 
-/**
- * The stack's outputs; a promise, because the pre-flight checks read the stamp before anything is
- * registered. Each kind's module is loaded only for that kind, so a stack loads only the SDK
- * modules it uses (the local kind neither azure-native nor azurestack; bench/results.md).
- */
-async function main(): Promise<Record<string, unknown>> {
-  const { config } = loadConfig();
-  switch (config.kind) {
-    case "local":
-      return (await import("./stacks/local")).localStack(config);
-    case "stamp":
-      return (await import("./stacks/stamp")).stampStack(config);
-    case "edge":
-      return (await import("./stacks/edge")).edgeStack(config);
-    case "global":
-      return (await import("./stacks/global")).globalStack(config);
-  }
-}
-
-export = main();
+export = runProgram();

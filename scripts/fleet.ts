@@ -31,6 +31,7 @@ import {
   EngineEvent,
   LocalWorkspace,
   PulumiCommand,
+  PulumiFn,
   Stack,
 } from "@pulumi/pulumi/automation";
 import {
@@ -52,6 +53,7 @@ import {
   parseFleetArgs,
   planWaves,
   runPool,
+  runsInline,
   stackCheckError,
   verdict,
 } from "./lib/fleet";
@@ -77,6 +79,21 @@ const POLICY = path.join(ROOT, "policy");
  */
 let cli: Promise<PulumiCommand> | undefined;
 const pulumiCommand = () => (cli ??= PulumiCommand.get());
+
+/**
+ * The program compiled in bin/ (the one the CLI runs), for stacks evaluated inline: loaded once
+ * per fleet run, after the same staleness check as scripts/program.js, so the SDKs and our modules
+ * are loaded once rather than in a language host per stack. Each call evaluates one stack.
+ */
+function inlineProgram(): PulumiFn {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require(path.join(ROOT, "scripts", "program-build.js")) as { check(): void }).check();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runProgram } = require(path.join(ROOT, "bin", "stacks", "program.js")) as {
+    runProgram: PulumiFn;
+  };
+  return runProgram;
+}
 
 /** The stacks to run: the deployable ones, or exactly those named with --stacks. */
 function chooseStacks(args: FleetArgs): FleetStack[] {
@@ -132,6 +149,8 @@ async function runOne(
   exclude: string[] = [],
   /** Variables for this run only (a stamp's KUBECONFIG and ASHK8S_STAMP_PHASE). */
   runEnv: Record<string, string> = {},
+  /** Evaluate the program in this process (`runsInline`), not in a language host of its own. */
+  inline = false,
 ): Promise<FleetRow> {
   const started = Date.now();
   const out = linePrefixer(`[${stackName.padEnd(width)}] `, (l) => process.stdout.write(`${l}\n`));
@@ -158,10 +177,16 @@ async function runOne(
     ...extra,
   });
   try {
-    const stack = await LocalWorkspace.selectStack(
-      { stackName, workDir: ROOT },
-      { envVars: { ...backend.envVars, ...runEnv }, pulumiCommand: await pulumiCommand() },
-    );
+    const options = {
+      envVars: { ...backend.envVars, ...runEnv },
+      pulumiCommand: await pulumiCommand(),
+    };
+    const stack = inline
+      ? await LocalWorkspace.selectStack(
+          { stackName, projectName: projectName(ROOT), program: inlineProgram() },
+          { ...options, workDir: ROOT },
+        )
+      : await LocalWorkspace.selectStack({ stackName, workDir: ROOT }, options);
     if (op === "preview") {
       const r = await stack.preview({ ...common, policyPacks });
       changes = { ...r.changeSummary };
@@ -353,6 +378,8 @@ async function main(): Promise<number> {
               policyPacks,
               kinds.get(s),
               args.readOnly ? viewerRefreshExcludes(s, projectName(ROOT)) : [],
+              {},
+              runsInline(args, kinds.get(s) ?? "unknown", {}),
             ),
       )),
     );

@@ -13,8 +13,10 @@ import {
   parseFleetArgs,
   planWaves,
   runPool,
+  runsInline,
   stackCheckError,
 } from "../scripts/lib/fleet";
+import type { FleetOp } from "../scripts/lib/fleet";
 
 describe("parseFleetArgs", () => {
   test.each<[string[], object]>([
@@ -39,6 +41,10 @@ describe("parseFleetArgs", () => {
       ["drift", "--read-only"],
       { op: "drift", stacks: undefined, concurrency: 2, policy: true, readOnly: true },
     ],
+    [
+      ["preview", "--separate-programs"],
+      { op: "preview", stacks: undefined, concurrency: 2, policy: true, separatePrograms: true },
+    ],
   ])("%j", (argv, expected) => {
     expect(parseFleetArgs(argv)).toEqual(expected);
   });
@@ -60,9 +66,32 @@ describe("parseFleetArgs", () => {
     [["up", "--read-only"], "--read-only is for drift (a refresh as the viewer, Secrets left out)"],
     [["preview", "--read-only"], "--read-only is for drift"],
     [["drift", "--read-only=yes"], "unknown option --read-only."],
+    [["up", "--separate-programs=no"], "unknown option --separate-programs."],
   ])("%j fails", (argv, message) => {
     expect(() => parseFleetArgs(argv)).toThrow(message);
   });
+});
+
+describe("runsInline", () => {
+  // op, kind, run environment, --separate-programs, inline?
+  test.each<[FleetOp, string, Record<string, string>, boolean, boolean]>([
+    ["preview", "local", {}, false, true],
+    ["up", "local", {}, false, true],
+    ["preview", "global", {}, false, true],
+    ["up", "edge", {}, false, true],
+    ["drift", "local", {}, false, false], // a refresh runs no program
+    ["preview", "stamp", {}, false, false], // stamps read their identity from the environment
+    ["preview", "stamp", { KUBECONFIG: "/tmp/k" }, false, false],
+    ["preview", "local", { KUBECONFIG: "/tmp/k" }, false, false], // a run of its own environment
+    ["preview", "unknown", {}, false, false],
+    ["preview", "local", {}, true, false],
+    ["up", "global", {}, true, false],
+  ])(
+    "%s of a %s stack, run env %j, separate programs %s: inline %s",
+    (op, kind, env, separate, inline) => {
+      expect(runsInline({ op, separatePrograms: separate }, kind, env)).toBe(inline);
+    },
+  );
 });
 
 describe("planWaves", () => {

@@ -24,12 +24,14 @@ export interface FleetArgs {
   readOnly?: boolean;
   /** up only: stamps run as cluster-admin, for changes the deployer may not make (scripts/lib/fleetIdentity.ts). */
   admin?: boolean;
+  /** Every stack's program in its own process, as the CLI runs it (no inline programs; `runsInline`). */
+  separatePrograms?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 2;
 
 export const USAGE =
-  "usage: npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N] [--no-policy] [--read-only] [--admin]";
+  "usage: npm run fleet -- preview|up|drift [--stacks a,b] [--concurrency N] [--no-policy] [--read-only] [--admin] [--separate-programs]";
 
 /** Parses the runner's arguments (after `--`); throws an Error whose message names the problem. */
 export function parseFleetArgs(argv: string[]): FleetArgs {
@@ -39,6 +41,7 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
   let policy = true;
   let readOnly = false;
   let admin = false;
+  let separatePrograms = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") ? splitFlag(arg) : [arg, undefined];
@@ -72,6 +75,8 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
       readOnly = true;
     } else if (flag === "--admin" && inline === undefined) {
       admin = true;
+    } else if (flag === "--separate-programs" && inline === undefined) {
+      separatePrograms = true;
     } else if (flag.startsWith("-")) {
       throw new Error(`unknown option ${flag}. ${USAGE}`);
     } else if (op === undefined) {
@@ -101,7 +106,32 @@ export function parseFleetArgs(argv: string[]): FleetArgs {
     policy,
     ...(readOnly ? { readOnly } : {}),
     ...(admin ? { admin } : {}),
+    ...(separatePrograms ? { separatePrograms } : {}),
   };
+}
+
+/** The kinds whose program reads nothing from its environment that differs between stacks. */
+const INLINE_KINDS: readonly string[] = ["local", "edge", "global"];
+
+/**
+ * Whether the runner evaluates a stack's program inline (in its own process, through the
+ * Automation API) rather than in a language host process per stack: only for preview and up (a
+ * refresh runs no program), only for kinds whose program reads no per-stack environment, and only
+ * when the run sets no variable of its own (`runEnv`). Stamps read their run identity and phase
+ * from KUBECONFIG and ASHK8S_STAMP_PHASE, which differ per stamp and would be shared by every
+ * program of one process, so they keep a process each. `--separate-programs` turns it off.
+ */
+export function runsInline(
+  args: Pick<FleetArgs, "op" | "separatePrograms">,
+  kind: string,
+  runEnv: Record<string, string>,
+): boolean {
+  return (
+    args.op !== "drift" &&
+    !args.separatePrograms &&
+    INLINE_KINDS.includes(kind) &&
+    Object.keys(runEnv).length === 0
+  );
 }
 
 function splitFlag(arg: string): [string, string | undefined] {
