@@ -187,6 +187,13 @@ async function runOne(
           { ...options, workDir: ROOT },
         )
       : await LocalWorkspace.selectStack({ stackName, workDir: ROOT }, options);
+    if (op !== "drift") {
+      out.push(
+        inline
+          ? "program: evaluated in the runner's process (inline)\n"
+          : "program: evaluated by the CLI's language host (own process)\n",
+      );
+    }
     if (op === "preview") {
       const r = await stack.preview({ ...common, policyPacks });
       changes = { ...r.changeSummary };

@@ -59,6 +59,10 @@ test("up deploys both stacks in parallel and summarises their creates", () => {
   expect(up.stdout).toContain(
     "fleet up: it-fleet-a, it-fleet-b (concurrency 2, policy pack policy/)",
   );
+  // The runner evaluated the local stacks' programs itself (scripts/lib/fleet.ts `runsInline`).
+  for (const stack of ["it-fleet-a", "it-fleet-b"]) {
+    expect(up.stdout).toContain(`[${stack}] program: evaluated in the runner's process (inline)`);
+  }
   // Live progress: engine lines of both stacks, prefixed.
   expect(up.stdout).toMatch(/^\[it-fleet-a\] /m);
   expect(up.stdout).toMatch(/^\[it-fleet-b\] /m);
@@ -76,6 +80,38 @@ test("up deploys both stacks in parallel and summarises their creates", () => {
     });
     expect(Number(creates)).toBeGreaterThan(0);
     kubectl(["-n", `ratings-${stack}`, "get", "deployment", "ratings-api"]);
+  }
+});
+
+test("the programs ran inline, and the CLI's own program process then finds nothing to change", () => {
+  // The runner evaluates local stacks' programs in its own process (scripts/lib/fleet.ts
+  // `runsInline`); the CLI runs the same compiled program in a language host. Same desired state:
+  // no update, no replace, the dynamic resources' provider texts included.
+  for (const s of [a, b]) {
+    const preview = s.pulumi("preview", "--expect-no-changes", "--diff");
+    expect({ code: preview.code, output: preview.code === 0 ? "" : show(preview) }).toEqual({
+      code: 0,
+      output: "",
+    });
+  }
+  // And the separate-process mode, for comparison: also nothing to change.
+  const separate = fleet("preview", "--stacks", "it-fleet-a,it-fleet-b", "--separate-programs");
+  expect({ code: separate.code, output: separate.code === 0 ? "" : show(separate) }).toEqual({
+    code: 0,
+    output: "",
+  });
+  expect(separate.stdout).toContain(
+    "[it-fleet-a] program: evaluated by the CLI's language host (own process)",
+  );
+  for (const stack of ["it-fleet-a", "it-fleet-b"]) {
+    const [, op, creates, updates, replaces, deletes] = summaryRow(stack);
+    expect({ op, creates, updates, replaces, deletes }).toEqual({
+      op: "preview",
+      creates: "0",
+      updates: "0",
+      replaces: "0",
+      deletes: "0",
+    });
   }
 });
 
