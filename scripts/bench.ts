@@ -297,11 +297,11 @@ async function realEngine(): Promise<Row[]> {
         what: `(d) fleet preview, ${n} local stack${n > 1 ? "s" : ""}`,
         wallMs: r.ms,
         detail:
-          `exit ${r.code}; concurrency 2; with the policy pack; Automation API, one run` +
+          `exit ${r.code}; concurrency 2; with the policy pack; Automation API, programs inline, one run` +
           (n > 1
-            ? `; ${(r.ms / one).toFixed(2)}x one stack; at least ` +
-              `${(fleetFloor(n, one, stackWall, stackCpu, os.cpus().length) / one).toFixed(2)}x on ${os.cpus().length} cores ` +
-              "with one process tree per stack (fleetFloor)"
+            ? `; ${(r.ms / one).toFixed(2)}x one stack; a runner with a CLI program process per ` +
+              `stack could not go below ${Math.round(fleetFloor(n, one, stackWall, stackCpu, os.cpus().length))} ms ` +
+              `on ${os.cpus().length} cores (fleetFloor)`
             : ""),
       });
     }

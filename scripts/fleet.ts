@@ -3,7 +3,9 @@
  * whole fleet through the Automation API, on the stacks of this repository's `Pulumi.<stack>.yaml`
  * files (every global, stamp and edge stack; `local` and the tests' `it-*` stacks only when named with
  * --stacks). `up` deploys the global stacks first, then the rest in parallel; at most N stacks run
- * at once (default 2). Every engine output line is prefixed with its stack name. At the end it
+ * at once (default 2). For preview and up, local, edge and global stacks' programs run inline in this
+ * process (`runsInline`; stamps keep a language host each; `--separate-programs` for all). Every
+ * engine output line is prefixed with its stack name. At the end it
  * prints a summary table and writes it as Markdown to out/fleet-summary.md; the exit code is 0 only
  * when nothing failed and nothing drifted.
  *
