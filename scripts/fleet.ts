@@ -43,9 +43,6 @@ import {
   FleetRow,
   FleetStack,
   failureOf,
-  foreignEditFindings,
-  kubectlGetArgs,
-  managedKubernetesObjects,
   fleetExitCode,
   formatFindings,
   formatMarkdown,
@@ -59,6 +56,11 @@ import {
   stackCheckError,
   verdict,
 } from "./lib/fleet";
+import {
+  foreignEditFindings,
+  kubectlGetArgs,
+  managedKubernetesObjects,
+} from "./lib/fleetForeignEdits";
 import { viewerRefreshExcludes } from "../lib/clusterAccess";
 import { ManagedObject } from "../lib/foreignFieldManagers";
 import { checkStackDir } from "./check-stacks";

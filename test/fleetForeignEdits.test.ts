@@ -1,12 +1,12 @@
 /**
- * The fleet drift run's out-of-band-edit pieces (scripts/lib/fleet.ts): which objects of an
+ * The fleet drift run's out-of-band-edit pieces (scripts/lib/fleetForeignEdits.ts): which objects of an
  * exported state are checked, and the findings lines over live objects' managedFields.
  */
 import {
   foreignEditFindings,
   kubectlGetArgs,
   managedKubernetesObjects,
-} from "../scripts/lib/fleet";
+} from "../scripts/lib/fleetForeignEdits";
 
 const res = (type: string, outputs: unknown, custom = true) => ({ type, custom, outputs });
 
