@@ -10,7 +10,7 @@
  * depend on: the compiled sources, the `@pulumi/pulumi` version and the Node version. This class
  * registers the same type token with the same `__provider` input as `pulumi.dynamic.Resource`
  * would; a key that does not match (ts-jest, another Node, a hand-edited bin/) falls back to
- * serializing in-process, exactly as Pulumi does. test/providers/prebuiltClosures.test.ts checks
+ * serializing in-process, exactly as Pulumi does. test/prebuiltClosures.test.ts checks
  * that the prebuilt texts are byte-identical to what the program would serialize itself.
  */
 import * as fs from "node:fs";
@@ -34,13 +34,13 @@ export interface PrebuiltClosures {
 }
 
 /** The file next to the compiled providers that `npm run build` writes. */
-export const CLOSURES_FILE = "closures.json";
+const CLOSURES_FILE = "closures.json";
 
-/** The key of the running process, for the compiled tree whose providers/ folder is `dir`. */
-export function currentClosureKey(dir: string = __dirname): ClosureKey | undefined {
+/** The key of the running process, when it runs from a compiled tree (bin/). */
+function currentClosureKey(): ClosureKey | undefined {
   let sources: string;
   try {
-    sources = fs.readFileSync(path.join(dir, "..", ".sources-sha256"), "utf8").trim();
+    sources = fs.readFileSync(path.join(__dirname, "..", ".sources-sha256"), "utf8").trim();
   } catch {
     return undefined; // not running from a built tree (ts-jest, ts-node)
   }

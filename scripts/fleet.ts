@@ -89,14 +89,16 @@ const pulumiCommand = () => (cli ??= PulumiCommand.get());
  * per fleet run, after the same staleness check as scripts/program.js, so the SDKs and our modules
  * are loaded once rather than in a language host per stack. Each call evaluates one stack.
  */
+let compiledProgram: PulumiFn | undefined;
 function inlineProgram(): PulumiFn {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require(path.join(ROOT, "scripts", "program-build.js")) as { check(): void }).check();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runProgram } = require(path.join(ROOT, "bin", "stacks", "program.js")) as {
-    runProgram: PulumiFn;
-  };
-  return runProgram;
+  if (!compiledProgram) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(path.join(ROOT, "scripts", "program-build.js")) as { check(): void }).check();
+    const compiled = path.join(ROOT, "bin", "stacks", "program.js");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    compiledProgram = (require(compiled) as { runProgram: PulumiFn }).runProgram;
+  }
+  return compiledProgram;
 }
 
 /** The stacks to run: the deployable ones, or exactly those named with --stacks. */

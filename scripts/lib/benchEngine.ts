@@ -49,7 +49,9 @@ export function cpuTimed(stack: { stack: string; env(): NodeJS.ProcessEnv }): {
   ms: number;
   cpuMs: number;
 } {
-  const script = 'pulumi "$@" >/dev/null 2>&1; s=$?; times; exit $s';
+  // The preview's own output only when it failed, so that `times` stays the last line.
+  const script =
+    'out=$(pulumi "$@" 2>&1); s=$?; [ $s -eq 0 ] || printf "%s\\n" "$out"; times; exit $s';
   const args = ["preview", "--stack", stack.stack, "--non-interactive", "--policy-pack", "policy"];
   const r = timed("bash", ["-c", script, "bash", ...args], stack.env());
   const cpuMs = childrenCpuMs(r.stdout);
