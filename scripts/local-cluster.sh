@@ -205,6 +205,29 @@ wait_nodes_ready() {
   log "$ready/$total nodes Ready"
 }
 
+# Waits until the controller manager and the scheduler started by this run hold their leader
+# leases (acquired at or after $1, epoch seconds). After a warm start the leases of the previous
+# processes are still held until they expire (15 s); until then no controller runs, so nothing
+# fills ServiceAccount token Secrets or schedules pods, and callers that trust "running" fail.
+wait_leaders() {
+  local since=$1 started=$SECONDS next=0 c acquired
+  for c in kube-controller-manager kube-scheduler; do
+    while :; do
+      acquired=$(k -n kube-system get lease "$c" -o 'jsonpath={.spec.acquireTime}' 2>/dev/null || true)
+      if [ -n "$acquired" ] && [ "$(date -u -d "$acquired" +%s 2>/dev/null || echo 0)" -ge "$since" ]; then
+        break
+      fi
+      [ $((SECONDS - started)) -ge "$timeout" ] && die "$c holds no fresh leader lease after ${timeout}s (lease acquired: ${acquired:-never}; see $workdir/logs/$c.log)"
+      if [ $((SECONDS - started)) -ge "$next" ]; then
+        log "  ... waiting for $c to take its leader lease (the previous holder's lasts 15 s)"
+        next=$((next + 5))
+      fi
+      sleep 1
+    done
+  done
+  log "controller manager and scheduler leading after $((SECONDS - started))s"
+}
+
 seed() {
   local i manifests=""
   log "creating StorageClass local-kwok (default) and $master_count master + $worker_count agent KWOK nodes ($node_version)"
@@ -227,7 +250,7 @@ cmd_start() {
     log "ASHK8S_KUBECONFIG is set: not starting a local cluster; $local_kubeconfig -> $external_kubeconfig"
     return 0
   fi
-  local started=$SECONDS
+  local started=$SECONDS since=0
   [ -L "$local_kubeconfig" ] && rm -f "$local_kubeconfig" # left over from an external cluster
   if ! cluster_exists || [ "$(running_components | wc -l)" -ne ${#components[@]} ]; then
     check_ports_free
@@ -246,6 +269,7 @@ cmd_start() {
     fi
     wait_readyz
   elif cluster_exists; then
+    since=$(date -u +%s)
     log "starting the existing cluster '$name' from $state (warm start)"
     remove_stale_pid_files
     # The KWOK stages are read at every start: take the current template, not the one of the day
@@ -255,6 +279,7 @@ cmd_start() {
     write_kubeconfig
     wait_readyz
   else
+    since=$(date -u +%s)
     log "creating cluster '$name' in $state (cold start): etcd :$etcd_port, kube-apiserver :$apiserver_port"
     write_kwokctl_config
     settings >"$state/settings"
@@ -264,6 +289,7 @@ cmd_start() {
   fi
   [ -f "$state/seeded" ] || seed
   wait_nodes_ready
+  wait_leaders "$since"
   log "cluster '$name' running after $((SECONDS - started))s: export KUBECONFIG=$local_kubeconfig"
 }
 
@@ -302,6 +328,10 @@ cmd_stop() {
     log "stopping cluster '$name' (pids $(tr '\n' ' ' <<<"$pids"))"
     # Graceful first (kwokctl stop sends KILL): clients of the API server, then it, then etcd.
     stop_gracefully kwok-controller kube-scheduler kube-controller-manager
+    # They do not release their leader leases on exit: delete them while the API server still
+    # runs, so the next start's controllers lead at once instead of after the leases expire.
+    k -n kube-system delete lease kube-controller-manager kube-scheduler --ignore-not-found \
+      --request-timeout=5s >/dev/null 2>&1 || true
     stop_gracefully kube-apiserver
     stop_gracefully etcd
     kwokctl stop cluster --name "$name" || true # removes the pid files, kills anything left
