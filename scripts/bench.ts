@@ -9,7 +9,9 @@
  *  (c) a real-engine `pulumi preview` of a fresh local-kind stack, when the local control plane runs,
  *      against the anchor: the preview of an empty JavaScript program that imports the same SDKs
  *      as the floor (.cache/bench-anchor/, same CLI and backend), alternating;
- *  (d) `npm run fleet -- preview` over 1, 4 and 16 fresh local-kind stacks (concurrency 2).
+ *  (d) `npm run fleet -- preview` over 1, 4 and 16 fresh local-kind stacks (concurrency 2); then
+ *      the 1- and 4-stack previews again with their process trees sampled: CPU by kind of process
+ *      (CLI, plugins, policy pack, runner) and what each further stack adds.
  *
  * `--no-unit` leaves (b) out (on a shared machine the unit suite is run by itself), `--no-engine`
  * (c) and (d).
@@ -21,7 +23,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { anchorProject, cpuTimed, fleetFloor, timed } from "./lib/benchEngine";
+import { anchorProject, cpuTimed, fleetCpuRows, fleetFloor, Row, timed } from "./lib/benchEngine";
 
 const ROOT = path.resolve(__dirname, "..");
 const REGISTER = path.join(ROOT, "scripts", "ts-register.js");
@@ -98,12 +100,6 @@ async function child(mode: string): Promise<void> {
   };
   process.stdout.write(`BENCH ${JSON.stringify(report)}\n`);
   process.exit(0);
-}
-
-interface Row {
-  what: string;
-  wallMs?: number;
-  detail: string;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -268,24 +264,21 @@ async function realEngine(): Promise<Row[]> {
         `median of ${RUNS}; CPU ${Math.round(stackCpu)} ms (user+sys of the CLI and the processes ` +
         "it waited for: a lower bound of what one stack costs)",
     });
+    const fleetArgs = (n: number) => [
+      ...["run", "--silent", "fleet", "--", "preview"],
+      ...[
+        "--stacks",
+        all
+          .slice(0, n)
+          .map((s) => s.stack)
+          .join(","),
+        "--concurrency",
+        "2",
+      ],
+    ];
     let one = 0;
     for (const n of [1, 4, 16]) {
-      const stacks = all.slice(0, n).map((s) => s.stack);
-      const r = timed(
-        "npm",
-        [
-          "run",
-          "--silent",
-          "fleet",
-          "--",
-          "preview",
-          "--stacks",
-          stacks.join(","),
-          "--concurrency",
-          "2",
-        ],
-        first.env(),
-      );
+      const r = timed("npm", fleetArgs(n), first.env());
       if (n === 1) one = r.ms;
       if (r.code !== 0) {
         // Kept for reading: which stack failed and why (the row only says the exit code).
@@ -305,6 +298,7 @@ async function realEngine(): Promise<Row[]> {
             : ""),
       });
     }
+    rows.push(...(await fleetCpuRows(fleetArgs, first.env())));
   } finally {
     for (const s of all) s.dispose();
   }

@@ -1,12 +1,21 @@
 /**
  * The real-engine parts of `npm run bench` (scripts/bench.ts): running a command with its wall
- * time, the anchor project, one stack's preview with its CPU, and the floor of a fleet preview.
+ * time, the anchor project, one stack's preview with its CPU, the floor of a fleet preview and
+ * where a fleet preview's CPU goes.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { cpuByProcess, ProcessCpu } from "./processCpu";
 
 const ROOT = path.resolve(__dirname, "..", "..");
+
+/** One row of the bench's table. */
+export interface Row {
+  what: string;
+  wallMs?: number;
+  detail: string;
+}
 
 export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   const t = performance.now();
@@ -76,4 +85,50 @@ export function fleetFloor(
 ): number {
   const runner = Math.max(0, one - stackWall);
   return runner + Math.max(Math.ceil(n / 2) * stackWall, (n * stackCpu) / cores);
+}
+
+/**
+ * Where a fleet preview's CPU goes: the 1- and 4-stack previews again, their process trees
+ * sampled (scripts/lib/processCpu.ts), CPU by kind of process and what each further stack adds.
+ */
+export async function fleetCpuRows(
+  fleetArgs: (n: number) => string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Row[]> {
+  const runs = new Map<number, ProcessCpu>();
+  for (const n of [1, 4]) {
+    const r = await cpuByProcess("npm", fleetArgs(n), { cwd: ROOT, env });
+    if (r.code !== 0) throw new Error(`sampled fleet preview of ${n} stacks failed:\n${r.output}`);
+    runs.set(n, r);
+  }
+  const [a, b] = [runs.get(1)!, runs.get(4)!];
+  const kinds = [...new Set([...a.byKind.keys(), ...b.byKind.keys()])].sort(
+    (x, y) => (b.byKind.get(y)?.cpuMs ?? 0) - (b.byKind.get(x)?.cpuMs ?? 0),
+  );
+  const cpu = (r: ProcessCpu, k: string) => Math.round(r.byKind.get(k)?.cpuMs ?? 0);
+  const row = (r: ProcessCpu, n: number): Row => ({
+    what: `(d) CPU by process, fleet preview of ${n} local stack${n > 1 ? "s" : ""} (sampled run)`,
+    wallMs: r.ms,
+    detail:
+      `sampled ${Math.round(r.sampledCpuMs)} ms (the kernel's count of reaped children ` +
+      `${Math.round(r.reapedCpuMs)} ms): ` +
+      kinds
+        .filter((k) => cpu(r, k) > 0)
+        .map((k) => `${k} ${cpu(r, k)} (x${r.byKind.get(k)!.count})`)
+        .join(", "),
+  });
+  const perStack = kinds
+    .map((k) => [k, Math.round((cpu(b, k) - cpu(a, k)) / 3)] as const)
+    .filter(([, ms]) => ms >= 10);
+  return [
+    row(a, 1),
+    row(b, 4),
+    {
+      what: "(d) CPU each further stack adds, by process ((4 stacks - 1 stack) / 3)",
+      wallMs: undefined,
+      detail:
+        `${Math.round((b.sampledCpuMs - a.sampledCpuMs) / 3)} ms in all: ` +
+        perStack.map(([k, ms]) => `${k} ${ms}`).join(", "),
+    },
+  ];
 }
