@@ -8,6 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const KUBECONFIG = process.env.ASHK8S_KUBECONFIG ?? path.join(ROOT, ".local", "kubeconfig");
@@ -122,6 +123,33 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+/**
+ * The CLI's automatic logs (Pulumi 3.259+ writes one per command to $PULUMI_HOME/logs: gzip, or
+ * encrypted with the stack's secrets manager once it has one) modified since `sinceMs`, as text:
+ * gzip ones decompressed, encrypted ones as their raw bytes.
+ */
+export function pulumiLogsSince(
+  sinceMs: number,
+): { file: string; text: string; encrypted: boolean }[] {
+  const dir = path.join(
+    process.env.PULUMI_HOME ?? path.join(ROOT, ".toolchain", "pulumi-home"),
+    "logs",
+  );
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .map((name) => path.join(dir, name))
+    .filter((file) => file.endsWith(".log") && fs.statSync(file).mtimeMs >= sinceMs)
+    .map((file) => {
+      const raw = fs.readFileSync(file);
+      const gzip = raw[0] === 0x1f && raw[1] === 0x8b;
+      const text = gzip
+        ? zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString("utf8")
+        : raw.toString("latin1");
+      return { file, text, encrypted: raw.subarray(0, 4).toString("latin1") === "PLOG" };
+    });
 }
 
 /** Output of a command, for assertion messages. */

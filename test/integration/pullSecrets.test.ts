@@ -2,17 +2,18 @@
  * `app.imagePullSecret` through the real Pulumi CLI and engine on the local control plane: set the
  * way the docs say (`pulumi config set --secret --path ... < config.json`), the stack file holds it
  * encrypted, the cluster gets a `kubernetes.io/dockerconfigjson` Secret with exactly that content,
- * every app pod references it, a second preview is clean, and the exported state never holds it in
- * plaintext.
+ * every app pod references it, a second preview is clean, and neither the exported state nor the
+ * CLI's automatic logs ($PULUMI_HOME/logs) ever hold it in plaintext.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { kubectlJson, LocalStack, ROOT, show, waitFor } from "./harness";
+import { kubectlJson, LocalStack, pulumiLogsSince, ROOT, show, waitFor } from "./harness";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 const stack = new LocalStack("it-pull");
+const suiteStarted = Date.now();
 const ns = stack.namespace;
 const PASSWORD = "pull-pw-never-in-plaintext-7f3a";
 const AUTH = Buffer.from(`robot:${PASSWORD}`).toString("base64");
@@ -100,6 +101,19 @@ test("the exported state and the stack outputs hold no plaintext of it", () => {
   }
   const outputs = stack.pulumi("stack", "output", "--json");
   expect(outputs.stdout).not.toContain(AUTH);
+});
+
+test("the CLI's automatic logs of these commands hold no plaintext of it", () => {
+  // Before the next test, which stores it in plaintext on purpose.
+  const logs = pulumiLogsSince(suiteStarted - 1000);
+  expect(logs.length).toBeGreaterThanOrEqual(4); // config set, up, preview, export at least
+  expect(logs.some((l) => l.encrypted)).toBe(true); // the stack's operations: encrypted
+  expect(logs.some((l) => !l.encrypted && l.text.includes('"msg"'))).toBe(true); // gzip, read
+  for (const { file, text } of logs) {
+    for (const plain of [PASSWORD, AUTH, DOCKER_CONFIG]) {
+      expect({ file, holds: text.includes(plain) }).toEqual({ file, holds: false });
+    }
+  }
 });
 
 test("a plaintext pull secret is refused before anything changes, naming the key", () => {
