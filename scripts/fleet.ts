@@ -24,7 +24,6 @@
  * backend is reported before anything runs, and so are the cross-stack Traffic Manager problems of
  * `npm run check:stacks` (preview and up only).
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -56,13 +55,8 @@ import {
   stackCheckError,
   verdict,
 } from "./lib/fleet";
-import {
-  foreignEditFindings,
-  kubectlGetArgs,
-  managedKubernetesObjects,
-} from "./lib/fleetForeignEdits";
+import { foreignEditFindingsOf } from "./lib/fleetForeignEdits";
 import { viewerRefreshExcludes } from "../lib/clusterAccess";
-import { ManagedObject } from "../lib/foreignFieldManagers";
 import { checkStackDir } from "./check-stacks";
 import { BackendChoice, chooseBackend } from "./lib/backend";
 import { backendFacts } from "./lib/backendFacts";
@@ -235,37 +229,6 @@ async function runOne(
     out.flush();
     err.flush();
   }
-}
-
-/**
- * Out-of-band edits that ADD to the stack's Kubernetes objects (labels, env entries...): fields
- * owned by another field manager, read live with kubectl through KUBECONFIG
- * (lib/foreignFieldManagers.ts). A refresh cannot see them: it compares only Pulumi's own fields.
- * With --read-only the Secrets are left out (the viewer cannot read them).
- */
-async function foreignEditFindingsOf(
-  stack: Stack,
-  readOnly: boolean,
-  kubeconfig = process.env.KUBECONFIG,
-): Promise<string[]> {
-  if (!kubeconfig) return ["out-of-band edits not checked: KUBECONFIG is not set"];
-  const refs = managedKubernetesObjects(await stack.exportStack()).filter(
-    (r) => !(readOnly && r.kind === "Secret"),
-  );
-  const objects: ManagedObject[] = [];
-  for (const args of kubectlGetArgs(refs)) {
-    const r = spawnSync("kubectl", args, {
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-      env: { ...process.env, KUBECONFIG: kubeconfig },
-    });
-    if (r.status !== 0) {
-      const why = (r.stderr || String(r.error ?? "")).trim().split("\n")[0];
-      return [`out-of-band edits not checked: kubectl ${args.slice(0, 3).join(" ")}: ${why}`];
-    }
-    objects.push(...((JSON.parse(r.stdout || "{}") as { items?: ManagedObject[] }).items ?? []));
-  }
-  return foreignEditFindings(objects);
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
  * The fleet drift run's out-of-band-edit pieces (scripts/fleet.ts): which Kubernetes objects of an
  * exported state are read with kubectl, the kubectl calls, and the findings lines over the live
- * objects' managedFields (lib/foreignFieldManagers.ts). Pure; table-tested in
- * test/fleetForeignEdits.test.ts.
+ * objects' managedFields (lib/foreignFieldManagers.ts). All pure and table-tested in
+ * test/fleetForeignEdits.test.ts but `foreignEditFindingsOf`, which runs kubectl (real-engine
+ * fleet test).
  */
+import { spawnSync } from "node:child_process";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { describeForeignEdit, foreignEdits, ManagedObject } from "../../lib/foreignFieldManagers";
 
 /** A Kubernetes object a stack manages, as its exported state records it. */
@@ -78,4 +81,35 @@ export function kubectlGetArgs(refs: ManagedRef[]): string[][] {
     "-o",
     "json",
   ]);
+}
+
+/**
+ * Out-of-band edits that ADD to the stack's Kubernetes objects (labels, env entries...): fields
+ * owned by another field manager, read live with kubectl through KUBECONFIG
+ * (lib/foreignFieldManagers.ts). A refresh cannot see them: it compares only Pulumi's own fields.
+ * With --read-only the Secrets are left out (the viewer cannot read them).
+ */
+export async function foreignEditFindingsOf(
+  stack: Stack,
+  readOnly: boolean,
+  kubeconfig = process.env.KUBECONFIG,
+): Promise<string[]> {
+  if (!kubeconfig) return ["out-of-band edits not checked: KUBECONFIG is not set"];
+  const refs = managedKubernetesObjects(await stack.exportStack()).filter(
+    (r) => !(readOnly && r.kind === "Secret"),
+  );
+  const objects: ManagedObject[] = [];
+  for (const args of kubectlGetArgs(refs)) {
+    const r = spawnSync("kubectl", args, {
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+    });
+    if (r.status !== 0) {
+      const why = (r.stderr || String(r.error ?? "")).trim().split("\n")[0];
+      return [`out-of-band edits not checked: kubectl ${args.slice(0, 3).join(" ")}: ${why}`];
+    }
+    objects.push(...((JSON.parse(r.stdout || "{}") as { items?: ManagedObject[] }).items ?? []));
+  }
+  return foreignEditFindings(objects);
 }
