@@ -8,7 +8,8 @@
  *  (b) the unit suite (`jest --ci`) once;
  *  (c) a real-engine `pulumi preview` of a fresh local-kind stack, when the local control plane runs,
  *      against the anchor: the preview of an empty JavaScript program that imports the same SDKs
- *      as the floor (.cache/bench-anchor/, same CLI and backend), alternating;
+ *      as the floor (.cache/bench-anchor/, same CLI and backend), alternating; then one of each
+ *      with its process tree sampled: CPU by kind of process and what the stack adds;
  *  (d) `npm run fleet -- preview` over 1, 4 and 16 fresh local-kind stacks (concurrency 2); then
  *      the 1- and 4-stack previews again with their process trees sampled: CPU by kind of process
  *      (CLI, plugins, policy pack, runner) and what each further stack adds.
@@ -23,7 +24,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { anchorProject, cpuTimed, fleetCpuRows, fleetFloor, Row, timed } from "./lib/benchEngine";
+import {
+  anchorProject,
+  cpuTimed,
+  fleetCpuRows,
+  fleetFloor,
+  previewCpuRows,
+  Row,
+  timed,
+} from "./lib/benchEngine";
 
 const ROOT = path.resolve(__dirname, "..");
 const REGISTER = path.join(ROOT, "scripts", "ts-register.js");
@@ -252,6 +261,13 @@ async function realEngine(): Promise<Row[]> {
         `median of ${RUNS}, after one warm-up; CLI, file backend; ` +
         `${(median(previews) / median(anchors)).toFixed(2)}x the anchor`,
     });
+    rows.push(
+      ...(await previewCpuRows(
+        { cwd: anchorDir, args: ["preview", "--stack", "anchor", "--non-interactive"] },
+        { cwd: ROOT, args: ["preview", "--stack", first.stack, "--non-interactive"] },
+        first.env(),
+      )),
+    );
     // One stack's preview as the fleet runs it (with the policy pack): its wall time and the CPU
     // of the CLI and every process it waited for, the per-stack cost a fleet repeats.
     const perStack = Array.from({ length: RUNS }, () => cpuTimed(first));

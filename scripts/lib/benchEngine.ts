@@ -95,19 +95,54 @@ export async function fleetCpuRows(
   fleetArgs: (n: number) => string[],
   env: NodeJS.ProcessEnv,
 ): Promise<Row[]> {
-  const runs = new Map<number, ProcessCpu>();
+  const runs: [string, ProcessCpu][] = [];
   for (const n of [1, 4]) {
     const r = await cpuByProcess("npm", fleetArgs(n), { cwd: ROOT, env });
     if (r.code !== 0) throw new Error(`sampled fleet preview of ${n} stacks failed:\n${r.output}`);
-    runs.set(n, r);
+    runs.push([`(d) CPU by process, fleet preview of ${n} local stack${n > 1 ? "s" : ""}`, r]);
   }
-  const [a, b] = [runs.get(1)!, runs.get(4)!];
+  return cpuRows(runs[0], runs[1], {
+    what: "(d) CPU each further stack adds, by process ((4 stacks - 1 stack) / 3)",
+    divisor: 3,
+  });
+}
+
+/**
+ * Where one preview's CPU goes against the anchor's: `pulumi preview` of each once more, their
+ * process trees sampled, CPU by kind of process and what the stack adds.
+ */
+export async function previewCpuRows(
+  anchor: { cwd: string; args: string[] },
+  stack: { cwd: string; args: string[] },
+  env: NodeJS.ProcessEnv,
+): Promise<Row[]> {
+  const runs: [string, ProcessCpu][] = [];
+  for (const [what, { cwd, args }] of [
+    ["(c) CPU by process, anchor preview", anchor],
+    ["(c) CPU by process, local stack preview", stack],
+  ] as const) {
+    const r = await cpuByProcess("pulumi", args, { cwd, env });
+    if (r.code !== 0) throw new Error(`sampled ${what} failed:\n${r.output}`);
+    runs.push([what, r]);
+  }
+  return cpuRows(runs[0], runs[1], {
+    what: "(c) CPU the local stack's preview adds to the anchor's, by process",
+    divisor: 1,
+  });
+}
+
+/** A row per sampled run (CPU by kind of process) and one for (second - first) / divisor. */
+function cpuRows(
+  [whatA, a]: [string, ProcessCpu],
+  [whatB, b]: [string, ProcessCpu],
+  diff: { what: string; divisor: number },
+): Row[] {
   const kinds = [...new Set([...a.byKind.keys(), ...b.byKind.keys()])].sort(
     (x, y) => (b.byKind.get(y)?.cpuMs ?? 0) - (b.byKind.get(x)?.cpuMs ?? 0),
   );
   const cpu = (r: ProcessCpu, k: string) => Math.round(r.byKind.get(k)?.cpuMs ?? 0);
-  const row = (r: ProcessCpu, n: number): Row => ({
-    what: `(d) CPU by process, fleet preview of ${n} local stack${n > 1 ? "s" : ""} (sampled run)`,
+  const row = (what: string, r: ProcessCpu): Row => ({
+    what: `${what} (sampled run)`,
     wallMs: r.ms,
     detail:
       `sampled ${Math.round(r.sampledCpuMs)} ms (the kernel's count of reaped children ` +
@@ -117,18 +152,18 @@ export async function fleetCpuRows(
         .map((k) => `${k} ${cpu(r, k)} (x${r.byKind.get(k)!.count})`)
         .join(", "),
   });
-  const perStack = kinds
-    .map((k) => [k, Math.round((cpu(b, k) - cpu(a, k)) / 3)] as const)
-    .filter(([, ms]) => ms >= 10);
+  const added = kinds
+    .map((k) => [k, Math.round((cpu(b, k) - cpu(a, k)) / diff.divisor)] as const)
+    .filter(([, ms]) => Math.abs(ms) >= 10);
   return [
-    row(a, 1),
-    row(b, 4),
+    row(whatA, a),
+    row(whatB, b),
     {
-      what: "(d) CPU each further stack adds, by process ((4 stacks - 1 stack) / 3)",
+      what: diff.what,
       wallMs: undefined,
       detail:
-        `${Math.round((b.sampledCpuMs - a.sampledCpuMs) / 3)} ms in all: ` +
-        perStack.map(([k, ms]) => `${k} ${ms}`).join(", "),
+        `${Math.round((b.sampledCpuMs - a.sampledCpuMs) / diff.divisor)} ms in all: ` +
+        added.map(([k, ms]) => `${k} ${ms}`).join(", "),
     },
   ];
 }
