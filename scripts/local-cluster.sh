@@ -228,6 +228,30 @@ wait_leaders() {
   log "controller manager and scheduler leading after $((SECONDS - started))s"
 }
 
+# Waits until the KWOK controller started by this run holds every node's lease (renewed at or after
+# $1, epoch seconds): it runs pods only on the nodes whose leases it holds. A graceful stop deletes
+# the leases, so it takes them at once; after a crash the dead controller's leases last up to their
+# duration (200 s: kwok's default 40 s times its heartbeat factor 5), and until then pods stay
+# Pending.
+wait_nodes_managed() {
+  local since=$1 started=$SECONDS next=0 nodes fresh stale limit=$((timeout > 240 ? timeout : 240))
+  while :; do
+    nodes=$(k get nodes --no-headers 2>/dev/null | wc -l)
+    fresh=$(k -n kube-node-lease get leases -o 'jsonpath={range .items[*]}{.spec.renewTime}{"\n"}{end}' 2>/dev/null |
+      awk -v since="$since" 'NF { cmd = "date -u -d " $1 " +%s"; cmd | getline t; close(cmd); if (t >= since) fresh++ }
+        END { print fresh + 0 }')
+    stale=$((nodes - fresh))
+    [ "$stale" -le 0 ] && break
+    [ $((SECONDS - started)) -ge "$limit" ] && die "the KWOK controller holds no fresh lease of $stale of $nodes nodes after ${limit}s (see $workdir/logs/kwok-controller.log)"
+    if [ $((SECONDS - started)) -ge "$next" ]; then
+      log "  ... waiting for the KWOK controller to take over $stale of $nodes nodes (after a crash the old node leases last up to 200 s)"
+      next=$((next + 10))
+    fi
+    sleep 1
+  done
+  log "KWOK controller manages all $nodes nodes after $((SECONDS - started))s"
+}
+
 seed() {
   local i manifests=""
   log "creating StorageClass local-kwok (default) and $master_count master + $worker_count agent KWOK nodes ($node_version)"
@@ -290,6 +314,7 @@ cmd_start() {
   [ -f "$state/seeded" ] || seed
   wait_nodes_ready
   wait_leaders "$since"
+  wait_nodes_managed "$since"
   log "cluster '$name' running after $((SECONDS - started))s: export KUBECONFIG=$local_kubeconfig"
 }
 
@@ -328,10 +353,12 @@ cmd_stop() {
     log "stopping cluster '$name' (pids $(tr '\n' ' ' <<<"$pids"))"
     # Graceful first (kwokctl stop sends KILL): clients of the API server, then it, then etcd.
     stop_gracefully kwok-controller kube-scheduler kube-controller-manager
-    # They do not release their leader leases on exit: delete them while the API server still
-    # runs, so the next start's controllers lead at once instead of after the leases expire.
+    # They do not release their leases on exit (leader leases; KWOK's node leases): delete them
+    # while the API server still runs, so the next start's controllers lead and manage the nodes
+    # at once instead of after the leases expire.
     k -n kube-system delete lease kube-controller-manager kube-scheduler --ignore-not-found \
       --request-timeout=5s >/dev/null 2>&1 || true
+    k -n kube-node-lease delete leases --all --request-timeout=5s >/dev/null 2>&1 || true
     stop_gracefully kube-apiserver
     stop_gracefully etcd
     kwokctl stop cluster --name "$name" || true # removes the pid files, kills anything left

@@ -1,8 +1,9 @@
 /**
  * scripts/local-cluster.sh start returns only when the controller manager and the scheduler it
- * started lead (hold fresh leader leases), after a graceful stop and after a crash that left the
- * old processes' leases held. Without it a warm start returned ~15 s before any controller ran and
- * callers waiting for ServiceAccount token Secrets timed out. Real control plane: the suite stops
+ * started lead (hold fresh leader leases) and its KWOK controller holds every node's lease, after a
+ * graceful stop and after a crash that left the old processes' leases held. Without it a warm
+ * start returned ~15 s before any controller ran (callers waiting for ServiceAccount token Secrets
+ * timed out) and, after a crash, up to 200 s before pods on the KWOK nodes could run. Real control plane: the suite stops
  * and restarts it (the real-engine suites run one at a time).
  */
 import * as fs from "node:fs";
@@ -67,6 +68,31 @@ function tokenFilledWithin(ms: number): boolean {
   }
 }
 
+/** A new pod on the KWOK nodes; true when it runs (the KWOK controller manages its node). */
+function podRunsWithin(ms: number): boolean {
+  const name = `restart-probe-${Date.now()}`;
+  kubectl(["-n", "default", "run", name, "--image=registry.k8s.io/pause:3.10", "--restart=Never"]);
+  try {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const phase = kubectl([
+        "-n",
+        "default",
+        "get",
+        "pod",
+        name,
+        "-o",
+        "jsonpath={.status.phase}",
+      ]);
+      if (phase.stdout === "Running") return true;
+      if (Date.now() > deadline) return false;
+      run("sleep", ["0.5"]);
+    }
+  } finally {
+    kubectl(["-n", "default", "delete", "pod", name, "--ignore-not-found", "--wait=false"], true);
+  }
+}
+
 afterAll(() => {
   if (!external) lc("start"); // the next suites need it, whatever happened here
 });
@@ -79,6 +105,7 @@ it_("after a graceful stop the next start's controllers lead when start returns"
   expect(acquired("kube-controller-manager")).toBeGreaterThanOrEqual(before);
   expect(acquired("kube-scheduler")).toBeGreaterThanOrEqual(before);
   expect(tokenFilledWithin(5000)).toBe(true);
+  expect(podRunsWithin(10_000)).toBe(true);
 });
 
 it_("after a crash (leases still held by dead processes) start waits for fresh leases", () => {
@@ -98,7 +125,9 @@ it_("after a crash (leases still held by dead processes) start waits for fresh l
   const before = Date.now() - 1000;
   const start = lc("start");
   expect(start.stderr).toContain("waiting for kube-controller-manager to take its leader lease");
+  expect(start.stderr).toContain("waiting for the KWOK controller to take over");
   expect(acquired("kube-controller-manager")).toBeGreaterThanOrEqual(before);
   expect(acquired("kube-scheduler")).toBeGreaterThanOrEqual(before);
   expect(tokenFilledWithin(5000)).toBe(true);
+  expect(podRunsWithin(10_000)).toBe(true);
 });
