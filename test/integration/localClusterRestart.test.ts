@@ -12,7 +12,13 @@ import { kubectl, kubectlJson, ROOT, run, show } from "./harness";
 
 const external = process.env.ASHK8S_KUBECONFIG !== undefined;
 const it_ = external ? test.skip : test;
-const PIDS = path.join(ROOT, ".local", "cluster", "kwok", "clusters", "ashk8s", "pids");
+const PIDS = path.join(
+  process.env.ASHK8S_CLUSTER_DIR ?? path.join(ROOT, ".local", "cluster"),
+  "kwok",
+  "clusters",
+  process.env.ASHK8S_CLUSTER_NAME ?? "ashk8s",
+  "pids",
+);
 
 const lc = (...args: string[]) => {
   const r = run("bash", ["scripts/local-cluster.sh", ...args]);
