@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { kubectl, kubectlJson, ROOT, run, show } from "./harness";
+import { kubectl, kubectlJson, ROOT, run, show, waitFor } from "./harness";
 
 const external = process.env.ASHK8S_KUBECONFIG !== undefined;
 const it_ = external ? test.skip : test;
@@ -34,8 +34,8 @@ const acquired = (name: string) =>
     kubectlJson<Lease>(["-n", "kube-system", "get", "lease", name]).spec.acquireTime ?? "",
   );
 
-/** A token Secret for a new ServiceAccount; true when the controller manager filled it in. */
-function tokenFilledWithin(ms: number): boolean {
+/** A token Secret for a new ServiceAccount; resolves when the controller manager filled it in. */
+async function tokenFilledWithin(ms: number): Promise<void> {
   const name = `restart-probe-${Date.now()}`;
   kubectl(["-n", "default", "create", "serviceaccount", name]);
   const secret = {
@@ -53,47 +53,49 @@ function tokenFilledWithin(ms: number): boolean {
   fs.writeFileSync(file, JSON.stringify(secret));
   try {
     kubectl(["apply", "-f", file]);
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const token = kubectl([
-        "-n",
-        "default",
-        "get",
-        "secret",
-        name,
-        "-o",
-        "jsonpath={.data.token}",
-      ]);
-      if (token.stdout.length > 0) return true;
-      if (Date.now() > deadline) return false;
-      run("sleep", ["0.5"]);
-    }
+    await waitFor(
+      "the token controller to fill the Secret",
+      () => {
+        const token = kubectl([
+          "-n",
+          "default",
+          "get",
+          "secret",
+          name,
+          "-o",
+          "jsonpath={.data.token}",
+        ]);
+        return token.stdout.length > 0;
+      },
+      ms,
+    );
   } finally {
     fs.rmSync(file, { force: true });
     kubectl(["-n", "default", "delete", "secret,serviceaccount", name, "--ignore-not-found"], true);
   }
 }
 
-/** A new pod on the KWOK nodes; true when it runs (the KWOK controller manages its node). */
-function podRunsWithin(ms: number): boolean {
+/** A new pod on the KWOK nodes; resolves when it runs (the KWOK controller manages its node). */
+async function podRunsWithin(ms: number): Promise<void> {
   const name = `restart-probe-${Date.now()}`;
   kubectl(["-n", "default", "run", name, "--image=registry.k8s.io/pause:3.10", "--restart=Never"]);
   try {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const phase = kubectl([
-        "-n",
-        "default",
-        "get",
-        "pod",
-        name,
-        "-o",
-        "jsonpath={.status.phase}",
-      ]);
-      if (phase.stdout === "Running") return true;
-      if (Date.now() > deadline) return false;
-      run("sleep", ["0.5"]);
-    }
+    await waitFor(
+      "the pod to run",
+      () => {
+        const phase = kubectl([
+          "-n",
+          "default",
+          "get",
+          "pod",
+          name,
+          "-o",
+          "jsonpath={.status.phase}",
+        ]);
+        return phase.stdout === "Running";
+      },
+      ms,
+    );
   } finally {
     kubectl(["-n", "default", "delete", "pod", name, "--ignore-not-found", "--wait=false"], true);
   }
@@ -103,37 +105,40 @@ afterAll(() => {
   if (!external) lc("start"); // the next suites need it, whatever happened here
 });
 
-it_("after a graceful stop the next start's controllers lead when start returns", () => {
+it_("after a graceful stop the next start's controllers lead when start returns", async () => {
   lc("stop");
   const before = Date.now() - 1000; // acquireTime has second precision on some servers
   const start = lc("start");
   expect(start.stderr).toContain("controller manager and scheduler leading");
   expect(acquired("kube-controller-manager")).toBeGreaterThanOrEqual(before);
   expect(acquired("kube-scheduler")).toBeGreaterThanOrEqual(before);
-  expect(tokenFilledWithin(5000)).toBe(true);
-  expect(podRunsWithin(10_000)).toBe(true);
+  await tokenFilledWithin(5000);
+  await podRunsWithin(10_000);
 });
 
-it_("after a crash (leases still held by dead processes) start waits for fresh leases", () => {
-  // KILL every component: no graceful stop, so nothing deletes the leases; the dead holders'
-  // leases run out 15 s after their last renewal.
-  for (const c of [
-    "kwok-controller",
-    "kube-scheduler",
-    "kube-controller-manager",
-    "kube-apiserver",
-    "etcd",
-  ]) {
-    const pid = Number(fs.readFileSync(path.join(PIDS, `${c}.pid`), "utf8").trim());
-    process.kill(pid, "SIGKILL");
-  }
-  run("sleep", ["1"]);
-  const before = Date.now() - 1000;
-  const start = lc("start");
-  expect(start.stderr).toContain("waiting for kube-controller-manager to take its leader lease");
-  expect(start.stderr).toContain("waiting for the KWOK controller to take over");
-  expect(acquired("kube-controller-manager")).toBeGreaterThanOrEqual(before);
-  expect(acquired("kube-scheduler")).toBeGreaterThanOrEqual(before);
-  expect(tokenFilledWithin(5000)).toBe(true);
-  expect(podRunsWithin(10_000)).toBe(true);
-});
+it_(
+  "after a crash (leases still held by dead processes) start waits for fresh leases",
+  async () => {
+    // KILL every component: no graceful stop, so nothing deletes the leases; the dead holders'
+    // leases run out 15 s after their last renewal.
+    for (const c of [
+      "kwok-controller",
+      "kube-scheduler",
+      "kube-controller-manager",
+      "kube-apiserver",
+      "etcd",
+    ]) {
+      const pid = Number(fs.readFileSync(path.join(PIDS, `${c}.pid`), "utf8").trim());
+      process.kill(pid, "SIGKILL");
+    }
+    run("sleep", ["1"]);
+    const before = Date.now() - 1000;
+    const start = lc("start");
+    expect(start.stderr).toContain("waiting for kube-controller-manager to take its leader lease");
+    expect(start.stderr).toContain("waiting for the KWOK controller to take over");
+    expect(acquired("kube-controller-manager")).toBeGreaterThanOrEqual(before);
+    expect(acquired("kube-scheduler")).toBeGreaterThanOrEqual(before);
+    await tokenFilledWithin(5000);
+    await podRunsWithin(10_000);
+  },
+);
